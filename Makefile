@@ -1,0 +1,29 @@
+# The README's two commands: `make repro` and `make test`. Both set up .venv first, from
+# requirements.lock, with nothing on the machine but python3.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export DVC_NO_ANALYTICS := 1
+
+.PHONY: setup repro test bench sweep check-metrics clean
+
+setup: $(STAMP)
+
+$(STAMP): requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip==26.3
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	touch $(STAMP)
+
+repro: setup
+	$(BIN)/dvc repro
+
+test: setup
+	$(BIN)/python -m pytest
+
+bench: setup
+	$(BIN)/python -m benchmarks.train_speed
+
+clean:
+	rm -rf $(VENV) models/checkpoints .pytest_cache

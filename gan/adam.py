@@ -1,0 +1,26 @@
+"""Adam on plain tf.Variables, the update of keras.optimizers.Adam (defaults beta_1 0.9,
+beta_2 0.999, epsilon 1e-7), written out so that its state is ordinary variables: it
+lives inside the in-graph training loop, a tf.train.Checkpoint and a weight backup
+without Keras wrappers. tests/test_adam.py checks it step for step against Keras."""
+
+from __future__ import annotations
+
+from gan.tf_setup import tf
+
+
+class Adam(tf.Module):
+    def __init__(self, variables: list[tf.Variable], lr: float, beta_1: float = 0.9,
+                 beta_2: float = 0.999, epsilon: float = 1e-7, name: str = "adam"):
+        super().__init__(name=name)
+        self.lr, self.beta_1, self.beta_2, self.epsilon = lr, beta_1, beta_2, epsilon
+        self.iterations = tf.Variable(0, dtype=tf.int64, name="iterations")
+        self.m = [tf.Variable(tf.zeros_like(v), name="m") for v in variables]
+        self.v = [tf.Variable(tf.zeros_like(v), name="v") for v in variables]
+
+    def apply(self, grads: list[tf.Tensor], variables: list[tf.Variable]) -> None:
+        step = tf.cast(self.iterations.assign_add(1), tf.float32)
+        alpha = self.lr * tf.sqrt(1.0 - self.beta_2**step) / (1.0 - self.beta_1**step)
+        for grad, var, m, v in zip(grads, variables, self.m, self.v, strict=True):
+            m.assign_add((grad - m) * (1.0 - self.beta_1))
+            v.assign_add((tf.square(grad) - v) * (1.0 - self.beta_2))
+            var.assign_sub(alpha * m / (tf.sqrt(v) + self.epsilon))

@@ -1,0 +1,43 @@
+"""The real samples: drawn once by the `sample` stage, read (and checked) by the others."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+
+class DataError(ValueError):
+    """A data file that is missing or not what the pipeline expects."""
+
+
+def sample_normal(n: int, mean: float, std: float, seed: int) -> np.ndarray:
+    """n draws of N(mean, std) as float32, shape (n, 1); the same seed gives the same bytes."""
+    rng = np.random.default_rng(seed)
+    return rng.normal(mean, std, size=(n, 1)).astype(np.float32)
+
+
+def load_real(path: str | Path) -> np.ndarray:
+    """Read real samples, refusing anything a stage should not train or score on."""
+    path = Path(path)
+    try:
+        array = np.load(path, allow_pickle=False)
+    except FileNotFoundError:
+        raise DataError(f"{path}: file not found (run the 'sample' stage first)") from None
+    except (ValueError, OSError, EOFError) as exc:
+        raise DataError(f"{path}: not a readable .npy array ({exc})") from None
+    if array.ndim != 2 or array.shape[1] != 1:
+        raise DataError(f"{path}: expected shape (n, 1), got {array.shape}")
+    if array.shape[0] < 2:
+        raise DataError(f"{path}: expected at least 2 samples, got {array.shape[0]}")
+    if not np.issubdtype(array.dtype, np.floating):
+        raise DataError(f"{path}: expected floating-point samples, got {array.dtype}")
+    if not np.all(np.isfinite(array)):
+        raise DataError(f"{path}: contains NaN or infinite values")
+    return array.astype(np.float32, copy=False)
+
+
+def uniform_noise(n: int, dim: int, seed: int) -> np.ndarray:
+    """Generator input z ~ U(-1, 1)^dim, as the tutorial draws it, from a seeded numpy RNG."""
+    rng = np.random.default_rng(seed)
+    return rng.uniform(-1.0, 1.0, size=(n, dim)).astype(np.float32)

@@ -1,0 +1,65 @@
+"""Export the trained networks as SavedModels that plain TensorFlow loads, with no import
+of this package:
+
+    g = tf.saved_model.load("models/generator").signatures["serving_default"]
+    x = g(z=tf.random.uniform([5, 8], -1, 1))["x"]          # [5, 1]
+    d = tf.saved_model.load("models/discriminator").signatures["serving_default"]
+    p = d(x=x)["d"]                                          # D(x) in (0, 1)
+
+The discriminator also has a `logit` signature (the losses need the logit, not D(x)).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from gan import files
+from gan.networks import MLP
+from gan.tf_setup import tf
+
+
+def _frozen(weights: list[np.ndarray], name: str) -> MLP:
+    n_in, n_hidden = weights[0].shape
+    net = MLP(n_in, n_hidden, (0,), name=name)
+    net.set_weights(weights)
+    return net
+
+
+def export_generator(path: str | Path, weights: list[np.ndarray]) -> None:
+    net = _frozen(weights, "generator")
+    g_input = weights[0].shape[0]
+
+    @tf.function(input_signature=[tf.TensorSpec([None, g_input], tf.float32, name="z")])
+    def serve(z):
+        return {"x": net(z)}
+
+    net.serve = serve
+    files.replace_dir(path, lambda tmp: tf.saved_model.save(
+        net, str(tmp), signatures={"serving_default": serve}))
+
+
+def export_discriminator(path: str | Path, weights: list[np.ndarray]) -> None:
+    net = _frozen(weights, "discriminator")
+    spec = tf.TensorSpec([None, 1], tf.float32, name="x")
+
+    @tf.function(input_signature=[spec])
+    def serve(x):
+        return {"d": tf.sigmoid(net(x))}
+
+    @tf.function(input_signature=[spec])
+    def logit(x):
+        return {"logit": net(x)}
+
+    net.serve, net.logit = serve, logit
+    files.replace_dir(path, lambda tmp: tf.saved_model.save(
+        net, str(tmp), signatures={"serving_default": serve, "logit": logit}))
+
+
+def load_signature(path: str | Path, name: str = "serving_default"):
+    """A signature of an exported model, or a clear error naming the folder."""
+    path = Path(path)
+    if not (path / "saved_model.pb").exists():
+        raise FileNotFoundError(f"{path}: no SavedModel here (run the 'train' stage first)")
+    return tf.saved_model.load(str(path)).signatures[name]

@@ -1,0 +1,152 @@
+"""The figures, drawn from arrays (no TensorFlow). Each function returns a Figure;
+`save` writes it atomically with no date or version metadata, so the PNG bytes depend
+only on the data (and the matplotlib build)."""
+
+from __future__ import annotations
+
+import io
+import math
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import seaborn as sns  # noqa: E402
+from scipy import stats  # noqa: E402
+
+from gan import files  # noqa: E402
+
+REAL, FAKE, DISC = "tab:blue", "tab:red", "tab:green"
+LN4, LN_HALF = math.log(4.0), math.log(0.5)
+
+
+def save(fig: plt.Figure, path: str | Path, dpi: int = 100) -> None:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    plt.close(fig)
+    files.write_bytes(path, buffer.getvalue())
+
+
+def loss_history(history: pd.DataFrame) -> plt.Figure:
+    fig, ax = plt.subplots(figsize=(7, 4), layout="constrained")
+    ax.plot(history.index, history["loss_d"], color=FAKE, label="discriminator loss")
+    ax.plot(history.index, history["loss_g"], color=REAL, label="generator loss")
+    ax.axhline(LN4, color="grey", ls="--", lw=0.8, label="equilibrium ln 4, ln 0.5")
+    ax.axhline(LN_HALF, color="grey", ls="--", lw=0.8)
+    ax.set(title="Loss history", xlabel="epoch", ylabel="loss")
+    ax.legend(loc="best")
+    ax.grid(alpha=0.3)
+    return fig
+
+
+def kl_history(history: pd.DataFrame) -> plt.Figure:
+    fig, ax = plt.subplots(figsize=(7, 4), layout="constrained")
+    ax.plot(history.index, history["kl_divergence"], color=DISC, label="KL(real || fake)")
+    ax.set(title="KL divergence during training (shared bins)", xlabel="epoch",
+           ylabel="KL divergence (nats)", yscale="log")
+    ax.legend(loc="best")
+    ax.grid(alpha=0.3, which="both")
+    return fig
+
+
+def _normal_pdf(ax: plt.Axes, x: np.ndarray, mean: float, std: float) -> None:
+    ax.plot(x, stats.norm.pdf(x, mean, std), color="black", ls="--", lw=1.2,
+            label=f"true N({mean:g}, {std:g}) pdf")
+
+
+def density(real: np.ndarray, fake: np.ndarray, mean: float, std: float) -> plt.Figure:
+    fig, ax = plt.subplots(figsize=(8, 5), layout="constrained")
+    x = np.linspace(mean - 4.5 * std, mean + 4.5 * std, 400)
+    if np.all(np.isfinite(fake)) and np.std(fake) > 0:
+        sns.kdeplot(x=fake, ax=ax, color=FAKE, fill=True, alpha=0.25, label="generated (KDE)")
+    sns.kdeplot(x=real, ax=ax, color=REAL, label="real samples (KDE)")
+    _normal_pdf(ax, x, mean, std)
+    ax.set(title="Real vs generated distribution", xlabel="x", ylabel="density",
+           xlim=(x[0], x[-1]))
+    ax.legend(loc="upper right")
+    return fig
+
+
+def discriminator_outputs(d_real: np.ndarray, d_fake: np.ndarray, n: int = 1000) -> plt.Figure:
+    fig, ax = plt.subplots(figsize=(8, 5), layout="constrained")
+    ax.plot(d_real[:n], color=REAL, lw=0.8, label=f"D(x), real (mean {np.mean(d_real):.3f})")
+    ax.plot(d_fake[:n], color=FAKE, lw=0.8, alpha=0.8,
+            label=f"D(G(z)), generated (mean {np.mean(d_fake):.3f})")
+    ax.axhline(0.5, color="black", ls="--", lw=1, label="1/2: D cannot tell")
+    ax.set(title="Discriminator outputs", xlabel="sample index", ylabel="D output", ylim=(0, 1))
+    ax.legend(loc="upper right")
+    return fig
+
+
+def _state(ax: plt.Axes, fake: np.ndarray, grid: np.ndarray, d_grid: np.ndarray,
+           mean: float, std: float) -> plt.Axes:
+    """Real pdf, generated histogram density and D(x) on a twin axis, on `ax`."""
+    lo, hi = grid[0], grid[-1]
+    bins = np.linspace(lo, hi, 61)
+    finite = fake[np.isfinite(fake)]
+    ax.hist(np.clip(finite, lo, hi), bins=bins, density=True, color=FAKE, alpha=0.35,
+            label="generated")
+    _normal_pdf(ax, grid, mean, std)
+    ax.set(xlabel="x", ylabel="density", xlim=(lo, hi), ylim=(0, 1.6 / (std * math.sqrt(2 * math.pi)) + 0.05))
+    twin = ax.twinx()
+    twin.plot(grid, d_grid, color=DISC, lw=1.6, label="D(x)")
+    twin.axhline(0.5, color=DISC, ls=":", lw=1)
+    twin.set(ylim=(0, 1), ylabel="D(x)")
+    lines = ax.get_legend_handles_labels()
+    twins = twin.get_legend_handles_labels()
+    ax.legend(lines[0] + twins[0], lines[1] + twins[1], loc="upper left")
+    return twin
+
+
+def final_state(fake: np.ndarray, grid: np.ndarray, d_grid: np.ndarray, mean: float,
+                std: float) -> plt.Figure:
+    fig, ax = plt.subplots(figsize=(8, 5), layout="constrained")
+    _state(ax, fake, grid, d_grid, mean, std)
+    ax.set_title("After training: real pdf, generated density, D(x)")
+    return fig
+
+
+def qq(fake: np.ndarray, mean: float, std: float) -> plt.Figure:
+    """Sorted generated samples against the quantiles of N(mean, std): a straight
+    diagonal means G maps the noise onto the right distribution."""
+    fig, ax = plt.subplots(figsize=(5.5, 5.5), layout="constrained")
+    x = np.sort(fake[np.isfinite(fake)])
+    probs = (np.arange(1, len(x) + 1) - 0.5) / max(len(x), 1)
+    theory = stats.norm.ppf(probs, mean, std)
+    ax.plot(theory, x, ".", ms=2, color=FAKE, label="generated samples")
+    lim = (mean - 4.5 * std, mean + 4.5 * std)
+    ax.plot(lim, lim, color="black", ls="--", lw=1, label="y = x (perfect)")
+    ax.set(title="Q-Q plot: generator vs N(mean, std)", xlabel="normal quantile",
+           ylabel="generated sample quantile", xlim=lim, ylim=lim)
+    ax.legend(loc="upper left")
+    ax.grid(alpha=0.3)
+    return fig
+
+
+def animation_frames(frames: dict[str, np.ndarray], mean: float, std: float) -> list[np.ndarray]:
+    """One RGB image per snapshot: the final-state chart at that epoch, with the losses."""
+    images = []
+    for i, epoch in enumerate(frames["epoch"]):
+        fig, ax = plt.subplots(figsize=(6.4, 4), dpi=80, layout="constrained")
+        _state(ax, frames["fake"][i], frames["grid"], frames["d_grid"][i], mean, std)
+        ax.set_title(f"epoch {int(epoch)}   loss_D {frames['loss_d'][i]:.3f}   "
+                     f"loss_G {frames['loss_g'][i]:.3f}", fontsize=10)
+        fig.canvas.draw()
+        images.append(np.asarray(fig.canvas.buffer_rgba())[..., :3].copy())
+        plt.close(fig)
+    return images
+
+
+def save_gif(images: list[np.ndarray], path: str | Path, ms_per_frame: int = 200) -> None:
+    from PIL import Image
+
+    pictures = [Image.fromarray(image).quantize(colors=64, method=Image.Quantize.MEDIANCUT)
+                for image in images]
+    buffer = io.BytesIO()
+    durations = [ms_per_frame] * (len(pictures) - 1) + [ms_per_frame * 8]
+    pictures[0].save(buffer, format="GIF", save_all=True, append_images=pictures[1:],
+                     duration=durations, loop=0, optimize=False)
+    files.write_bytes(path, buffer.getvalue())

@@ -1,0 +1,69 @@
+"""Distances between real and generated samples (numpy and scipy only, no TensorFlow).
+
+The KL and JS divergences compare histograms on *shared* bin edges: `bins` equal bins over
+real mean +- range_std * real std, values beyond counted in the outermost bins, and
+`pseudocount` added to every bin count before normalising, so an empty bin costs a finite
+amount. (The tutorial histogrammed each sample with its own edges, which compares
+unrelated intervals.) W1 and KS need no bins.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import stats
+
+
+def shared_edges(real: np.ndarray, bins: int, range_std: float) -> np.ndarray:
+    real = np.asarray(real, dtype=np.float64).ravel()
+    centre, scale = real.mean(), real.std()
+    return np.linspace(centre - range_std * scale, centre + range_std * scale, bins + 1)
+
+
+def histogram(samples: np.ndarray, edges: np.ndarray, pseudocount: float) -> np.ndarray:
+    """Smoothed probabilities of each bin; samples outside the edges go to the end bins."""
+    x = np.clip(np.asarray(samples, dtype=np.float64).ravel(), edges[0], edges[-1])
+    counts, _ = np.histogram(x, bins=edges)
+    smoothed = counts + pseudocount
+    return smoothed / smoothed.sum()
+
+
+def kl_divergence(p: np.ndarray, q: np.ndarray) -> float:
+    """KL(p || q) in nats of two probability vectors over the same bins."""
+    return float(np.sum(p * np.log(p / q)))
+
+
+def js_divergence(p: np.ndarray, q: np.ndarray) -> float:
+    """Jensen-Shannon divergence in nats: symmetric, bounded by ln 2."""
+    m = 0.5 * (p + q)
+    return 0.5 * kl_divergence(p, m) + 0.5 * kl_divergence(q, m)
+
+
+def distances(real: np.ndarray, fake: np.ndarray, *, bins: int, range_std: float,
+              pseudocount: float) -> dict[str, float]:
+    """Every real-vs-fake distance the project reports. Non-finite fakes give NaN."""
+    real = np.asarray(real, dtype=np.float64).ravel()
+    fake = np.asarray(fake, dtype=np.float64).ravel()
+    if not np.all(np.isfinite(fake)):
+        return dict.fromkeys(
+            ["kl_divergence", "js_divergence", "wasserstein_1", "ks_statistic"], float("nan"))
+    edges = shared_edges(real, bins, range_std)
+    p, q = histogram(real, edges, pseudocount), histogram(fake, edges, pseudocount)
+    return {
+        "kl_divergence": kl_divergence(p, q),
+        "js_divergence": js_divergence(p, q),
+        "wasserstein_1": float(stats.wasserstein_distance(real, fake)),
+        "ks_statistic": float(stats.ks_2samp(real, fake).statistic),
+    }
+
+
+def moments(samples: np.ndarray) -> dict[str, float]:
+    """Mean, standard deviation, skewness and excess kurtosis of one sample."""
+    x = np.asarray(samples, dtype=np.float64).ravel()
+    if not np.all(np.isfinite(x)):
+        return dict.fromkeys(["mean", "std", "skewness", "excess_kurtosis"], float("nan"))
+    return {
+        "mean": float(x.mean()),
+        "std": float(x.std()),
+        "skewness": float(stats.skew(x)),
+        "excess_kurtosis": float(stats.kurtosis(x)),
+    }

@@ -1,0 +1,126 @@
+"""Typed, validated view of params.yaml: one schema, so every stage rejects bad input
+the same way and before it touches any output.
+
+Numbers may arrive as strings (PyYAML reads `5e-4` as a string; `dvc exp run -S`
+writes what the user typed), so fields are parsed in pydantic's lax mode. Errors name
+the full key (`train.lr`) and, for unknown keys, the closest valid one.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+
+class ParamsError(ValueError):
+    """A params.yaml problem, phrased for the person who wrote the file."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _finite(cls, value: Any) -> Any:
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueError("must be a finite number")
+        return value
+
+
+class DataParams(_Section):
+    n_samples: int = Field(ge=2)
+    mean: float
+    std: float = Field(gt=0)
+    seed: int = Field(ge=0)
+
+
+class ModelParams(_Section):
+    d_hidden: int = Field(ge=1, le=4096)
+    g_input: int = Field(ge=1, le=4096)
+    g_hidden: int = Field(ge=1, le=4096)
+
+
+class TrainParams(_Section):
+    lr: float = Field(gt=0, le=10)
+    batch_size: int = Field(ge=1)
+    epochs: int = Field(ge=1)
+    seed: int = Field(ge=0)
+    log_every: int = Field(ge=1)
+    snapshot_every: int = Field(ge=1)
+    checkpoint_every: int = Field(ge=1)
+    keep_checkpoints: int = Field(ge=1)
+
+
+class MetricsParams(_Section):
+    bins: int = Field(ge=2, le=10_000)
+    range_std: float = Field(gt=0)
+    pseudocount: float = Field(gt=0)
+
+
+class EvaluateParams(_Section):
+    n_samples: int = Field(ge=2)
+    seed: int = Field(ge=0)
+
+
+SECTIONS: dict[str, type[_Section]] = {
+    "data": DataParams,
+    "model": ModelParams,
+    "train": TrainParams,
+    "metrics": MetricsParams,
+    "evaluate": EvaluateParams,
+}
+
+
+def _closest(name: str, options: list[str]) -> str:
+    match = difflib.get_close_matches(name, options, n=1, cutoff=0.5)
+    return f" (did you mean '{match[0]}'?)" if match else ""
+
+
+def read_yaml(path: str | Path) -> dict[str, Any]:
+    """Read the whole params file as a mapping, or raise ParamsError naming the file."""
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text())
+    except FileNotFoundError:
+        raise ParamsError(f"{path}: file not found") from None
+    except yaml.YAMLError as exc:
+        raise ParamsError(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(raw, dict):
+        raise ParamsError(f"{path}: expected a mapping of sections at the top level")
+    return raw
+
+
+def parse_section(raw: dict[str, Any], name: str, source: str = "params.yaml") -> _Section:
+    """Validate one section of an already-read params mapping."""
+    schema = SECTIONS[name]
+    if name not in raw:
+        raise ParamsError(f"{source}: section '{name}' is missing{_closest(name, list(raw))}")
+    values = raw[name]
+    if not isinstance(values, dict):
+        raise ParamsError(f"{source}: '{name}' must be a mapping of keys, got {values!r}")
+    known = list(schema.model_fields)
+    for key in values:
+        if key not in known:
+            raise ParamsError(
+                f"{source}: unknown key '{name}.{key}'{_closest(str(key), known)}"
+            )
+    try:
+        return schema(**values)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            key = ".".join([name, *map(str, err["loc"])])
+            got = f" (got {err['input']!r})" if err["type"] != "missing" else ""
+            problems.append(f"{key}: {err['msg']}{got}")
+        raise ParamsError(f"{source}: " + "; ".join(problems)) from None
+
+
+def load(path: str | Path, *names: str) -> dict[str, _Section]:
+    """Read `path` and validate the named sections (all of them if none are named)."""
+    raw = read_yaml(path)
+    return {name: parse_section(raw, name, str(path)) for name in (names or SECTIONS)}

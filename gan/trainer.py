@@ -1,0 +1,249 @@
+"""The training loop: the tutorial's algorithm, run many epochs per compiled call.
+
+Per epoch: a fresh shuffle of the real samples, batches of `batch_size` with the last
+partial batch kept, and per batch one D update then one G update on the same noise z.
+All of that runs inside one `tf.function` (an in-graph loop over epochs and batches, with
+shuffling and noise from a seeded `tf.random.Generator`), so Python is only visited to
+log, snapshot and checkpoint. `step_reference` is the same step, one call per batch, kept
+to test that the fast loop computes the same thing.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from gan import adam, losses, networks
+from gan.data import uniform_noise
+from gan.tf_setup import tf
+
+# What every history row holds, in this order (the epoch is the row's step).
+HISTORY = ("loss_d", "loss_g", "kl_divergence", "d_real", "d_fake", "grad_norm_d", "grad_norm_g")
+GRID_POINTS = 201
+
+
+@dataclass(frozen=True)
+class Config:
+    d_hidden: int
+    g_input: int
+    g_hidden: int
+    lr: float
+    batch_size: int
+    epochs: int
+    seed: int
+    log_every: int
+    snapshot_every: int
+    loss: str = "minimax"
+
+
+def rows_needed(epochs: int, every: int) -> int:
+    """Rows for epochs 0, every, 2*every, ... and the last epoch."""
+    return math.ceil(epochs / every) + 1
+
+
+def row_index(epoch: int, every: int) -> int:
+    return math.ceil(epoch / every)
+
+
+class Trainer(tf.Module):
+    """Networks, optimizers, RNG and the records of one run: everything a checkpoint holds."""
+
+    def __init__(self, real: np.ndarray, cfg: Config):
+        super().__init__(name="trainer")
+        if cfg.batch_size > len(real):
+            raise ValueError(
+                f"train.batch_size ({cfg.batch_size}) is larger than the number of real "
+                f"samples ({len(real)})")
+        self.cfg = cfg
+        self.n = len(real)
+        self.n_batches = math.ceil(self.n / cfg.batch_size)
+        self.real = tf.constant(real, dtype=tf.float32)
+        self.generator = networks.generator(cfg.g_input, cfg.g_hidden, cfg.seed)
+        self.discriminator = networks.discriminator(cfg.d_hidden, cfg.seed)
+        self.opt_d = adam.Adam(self.discriminator.params, cfg.lr, name="adam_d")
+        self.opt_g = adam.Adam(self.generator.params, cfg.lr, name="adam_g")
+        self.rng = tf.random.Generator.from_seed(cfg.seed)
+        self.epoch = tf.Variable(0, dtype=tf.int64, name="epoch")
+        self.grad_norms = tf.Variable(tf.zeros([2]), name="grad_norms")
+        # Fixed probe inputs: the same noise at every log row, so rows and frames compare.
+        self.z_probe = tf.constant(uniform_noise(self.n, cfg.g_input, seed=cfg.seed + 1_000_003))
+        centre, scale = float(np.mean(real)), float(np.std(real))
+        self.grid = tf.constant(np.linspace(centre - 4 * scale, centre + 4 * scale,
+                                            GRID_POINTS, dtype=np.float32)[:, None])
+        self.history = tf.Variable(
+            np.full((rows_needed(cfg.epochs, cfg.log_every), len(HISTORY)), np.nan), name="history")
+        n_frames = rows_needed(cfg.epochs, cfg.snapshot_every)
+        self.frame_fake = tf.Variable(np.full((n_frames, self.n), np.nan, np.float32), name="frame_fake")
+        self.frame_d = tf.Variable(np.full((n_frames, GRID_POINTS), np.nan, np.float32), name="frame_d")
+        self.frame_loss = tf.Variable(np.full((n_frames, 2), np.nan, np.float32), name="frame_loss")
+
+    # --- the mathematics of one step --------------------------------------------------
+    def _step(self, x: tf.Tensor, z: tf.Tensor) -> None:
+        d, g = self.discriminator, self.generator
+        with tf.GradientTape() as tape:
+            loss_d = losses.discriminator_loss(d(x), d(g(z)))
+        grads_d = tape.gradient(loss_d, d.params)
+        self.opt_d.apply(grads_d, d.params)
+        with tf.GradientTape() as tape:
+            loss_g = losses.generator_loss(d(g(z)), self.cfg.loss)
+        grads_g = tape.gradient(loss_g, g.params)
+        self.opt_g.apply(grads_g, g.params)
+        self.grad_norms.assign(tf.stack([tf.linalg.global_norm(grads_d),
+                                         tf.linalg.global_norm(grads_g)]))
+
+    @tf.function(input_signature=[tf.TensorSpec([], tf.int64)])
+    def run_epochs(self, n_epochs: tf.Tensor) -> tf.Tensor:
+        """Train `n_epochs` epochs in one call (one trace for any count)."""
+        for _ in tf.range(n_epochs):
+            order = tf.argsort(self.rng.uniform([self.n]), stable=True)
+            for b in tf.range(self.n_batches):
+                start = b * self.cfg.batch_size
+                index = order[start:tf.minimum(start + self.cfg.batch_size, self.n)]
+                x = tf.gather(self.real, index)
+                z = self.rng.uniform([tf.shape(index)[0], self.cfg.g_input], -1.0, 1.0)
+                self._step(x, z)
+            self.epoch.assign_add(1)
+        return self.epoch
+
+    def epoch_reference(self) -> None:
+        """One epoch the slow, obvious way: eager, one Python call per batch."""
+        order = tf.argsort(self.rng.uniform([self.n]), stable=True).numpy()
+        for start in range(0, self.n, self.cfg.batch_size):
+            index = order[start:start + self.cfg.batch_size]
+            x = tf.gather(self.real, index)
+            z = self.rng.uniform([len(index), self.cfg.g_input], -1.0, 1.0)
+            self._step(x, z)
+        self.epoch.assign_add(1)
+
+    # --- looking at the current state --------------------------------------------------
+    @tf.function
+    def probe(self) -> dict[str, tf.Tensor]:
+        """Losses and D's outputs on the full real set and the fixed probe noise."""
+        d, g = self.discriminator, self.generator
+        fake = g(self.z_probe)
+        logit_real, logit_fake = d(self.real), d(fake)
+        return {
+            "loss_d": losses.discriminator_loss(logit_real, logit_fake),
+            "loss_g": losses.generator_loss(logit_fake, self.cfg.loss),
+            "d_real": tf.reduce_mean(tf.sigmoid(logit_real)),
+            "d_fake": tf.reduce_mean(tf.sigmoid(logit_fake)),
+            "grad_norm_d": self.grad_norms[0],
+            "grad_norm_g": self.grad_norms[1],
+            "fake": fake[:, 0],
+            "d_grid": tf.sigmoid(d(self.grid))[:, 0],
+        }
+
+    def state(self) -> list[np.ndarray]:
+        return [v.numpy() for v in self.variables]
+
+    def set_state(self, values: list[np.ndarray]) -> None:
+        for variable, value in zip(self.variables, values, strict=True):
+            variable.assign(value)
+
+    def weights_finite(self) -> bool:
+        return all(np.all(np.isfinite(v.numpy()))
+                   for v in self.generator.params + self.discriminator.params)
+
+
+@dataclass
+class FitResult:
+    epochs_done: int
+    diverged: bool = False
+    rows: list[dict[str, float]] = field(default_factory=list)
+
+
+def fit(trainer: Trainer, kl: Callable[[np.ndarray], float], *,
+        checkpoint_every: int | None = None,
+        save_checkpoint: Callable[[int], None] | None = None,
+        on_row: Callable[[int, dict[str, float]], None] | None = None,
+        on_epochs: Callable[[int], None] | None = None) -> FitResult:
+    """Train from the trainer's current epoch to cfg.epochs.
+
+    Stops at every log, snapshot and checkpoint epoch. If the losses or weights stop
+    being finite, the state of the previous stop is restored and training ends there with
+    `diverged` set, so what gets exported is the last good generator. On
+    KeyboardInterrupt the state of the previous stop is restored before re-raising.
+    """
+    cfg = trainer.cfg
+    epoch = int(trainer.epoch.numpy())
+    if epoch == 0 and np.isnan(trainer.history[0, 0].numpy()):
+        _record(trainer, 0, kl, on_row)
+    everies = [cfg.log_every, cfg.snapshot_every] + ([checkpoint_every] if checkpoint_every else [])
+    result = FitResult(epochs_done=epoch)
+    backup = trainer.state()
+    try:
+        while epoch < cfg.epochs:
+            target = min([(epoch // k + 1) * k for k in everies] + [cfg.epochs])
+            backup = trainer.state()
+            trainer.run_epochs(tf.constant(target - epoch, tf.int64))
+            if not trainer.weights_finite() or not _record(trainer, target, kl, on_row):
+                trainer.set_state(backup)
+                result.diverged = True
+                break
+            epoch = result.epochs_done = target
+            if save_checkpoint and checkpoint_every and (
+                    epoch % checkpoint_every == 0 or epoch == cfg.epochs):
+                save_checkpoint(epoch)
+            if on_epochs:
+                on_epochs(epoch)
+    except KeyboardInterrupt:
+        # Back to the last completed stop, whose records are all in, so a checkpoint
+        # saved now resumes into exactly the uninterrupted run.
+        trainer.set_state(backup)
+        raise
+    return result
+
+
+def _record(trainer: Trainer, epoch: int, kl: Callable[[np.ndarray], float],
+            on_row: Callable[[int, dict[str, float]], None] | None) -> bool:
+    """Probe the state; store a history row and/or frame if `epoch` is due. False if the
+    probe is not finite (nothing is stored then)."""
+    cfg = trainer.cfg
+    logged = epoch % cfg.log_every == 0 or epoch == cfg.epochs
+    framed = epoch % cfg.snapshot_every == 0 or epoch == cfg.epochs
+    if not (logged or framed):
+        return True
+    out = {k: v.numpy() for k, v in trainer.probe().items()}
+    if not all(np.all(np.isfinite(v)) for v in out.values()):
+        return False
+    row = {name: float(out[name]) for name in HISTORY if name != "kl_divergence"}
+    row["kl_divergence"] = kl(out["fake"])
+    if logged:
+        i = row_index(epoch, cfg.log_every)
+        trainer.history[i].assign([row[name] for name in HISTORY])
+        if on_row:
+            on_row(epoch, row)
+    if framed:
+        i = row_index(epoch, cfg.snapshot_every)
+        trainer.frame_fake[i].assign(out["fake"])
+        trainer.frame_d[i].assign(out["d_grid"])
+        trainer.frame_loss[i].assign([row["loss_d"], row["loss_g"]])
+    return True
+
+
+def history_rows(trainer: Trainer, up_to_epoch: int) -> list[tuple[int, dict[str, float]]]:
+    """The stored history rows up to an epoch (to replay a resumed run's log)."""
+    cfg, table = trainer.cfg, trainer.history.numpy()
+    epochs = sorted({min(i * cfg.log_every, cfg.epochs) for i in range(len(table))})
+    return [(e, dict(zip(HISTORY, map(float, table[row_index(e, cfg.log_every)]))))
+            for e in epochs if e <= up_to_epoch and not np.isnan(table[row_index(e, cfg.log_every), 0])]
+
+
+def frames(trainer: Trainer) -> dict[str, np.ndarray]:
+    """The animation's snapshots that were taken: epochs, fake samples, D on the grid."""
+    cfg = trainer.cfg
+    d_grid = trainer.frame_d.numpy()
+    taken = ~np.isnan(d_grid[:, 0])
+    epochs = np.array([min(i * cfg.snapshot_every, cfg.epochs) for i in range(len(d_grid))])
+    loss = trainer.frame_loss.numpy()
+    return {
+        "epoch": epochs[taken],
+        "fake": trainer.frame_fake.numpy()[taken],
+        "d_grid": d_grid[taken],
+        "grid": trainer.grid.numpy()[:, 0],
+        "loss_d": loss[taken, 0],
+        "loss_g": loss[taken, 1],
+    }

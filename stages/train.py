@@ -1,0 +1,108 @@
+"""Stage `train`: train the GAN on data/real.npy, log its history, checkpoint it, and
+export both networks as SavedModels.
+
+Interrupted (Ctrl-C, SIGTERM) it saves a checkpoint first; run again with the same data,
+params and code it resumes from the newest valid checkpoint (GAN_NO_RESUME=1 forces a
+fresh start).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+from gan import data, files, params
+from stages.cli import PARAMS, run
+
+REAL = "data/real.npy"
+CHECKPOINTS = "models/checkpoints"
+GENERATOR, DISCRIMINATOR = "models/generator", "models/discriminator"
+LOG_DIR = "reports/train"
+FRAMES = "reports/frames.npz"
+
+
+def _raise_interrupt(signum, frame):
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def main() -> None:
+    started = time.perf_counter()
+    p = params.load(PARAMS, "model", "train", "metrics")
+    model, train, kl_params = p["model"], p["train"], p["metrics"]
+    real = data.load_real(REAL)
+    if train.batch_size > len(real):
+        raise params.ParamsError(
+            f"{PARAMS}: train.batch_size ({train.batch_size}) is larger than the "
+            f"{len(real)} samples in {REAL}")
+
+    # Only now pay for TensorFlow: bad input has been refused without it.
+    from tqdm import tqdm
+    from dvclive import Live
+
+    from gan import checkpoints, export, metrics, trainer as training
+
+    cfg = training.Config(**model.model_dump(), **train.model_dump(
+        exclude={"checkpoint_every", "keep_checkpoints"}))
+    gan = training.Trainer(real, cfg)
+    sources = sorted(Path("gan").glob("*.py")) + [Path(__file__)]
+    store = checkpoints.Checkpoints(
+        CHECKPOINTS, gan, keep=train.keep_checkpoints,
+        fingerprint=checkpoints.fingerprint(real, {k: v.model_dump() for k, v in p.items()}, sources))
+    start, why = (None, "GAN_NO_RESUME is set") if os.environ.get("GAN_NO_RESUME") else store.restore()
+    if start is None:
+        print(f"train: starting fresh ({why})")
+        store.clear()
+    else:
+        print(f"train: {why}")
+
+    edges = metrics.shared_edges(real, kl_params.bins, kl_params.range_std)
+    p_real = metrics.histogram(real, edges, kl_params.pseudocount)
+
+    def kl(fake):
+        return metrics.kl_divergence(p_real, metrics.histogram(fake, edges, kl_params.pseudocount))
+
+    live = Live(dir=LOG_DIR, save_dvc_exp=False, dvcyaml=None, report=None)
+
+    def log_row(epoch, row):
+        live.step = epoch
+        for name, value in row.items():
+            live.log_metric(name, value)
+
+    for epoch, row in training.history_rows(gan, start or 0) if start is not None else []:
+        log_row(epoch, row)
+
+    bar = tqdm(total=cfg.epochs, initial=start or 0, unit="epoch", desc="train",
+               mininterval=1.0, file=sys.stderr, dynamic_ncols=True)
+
+    def show(epoch):
+        bar.update(epoch - bar.n)
+        h = gan.history.numpy()[training.row_index(epoch, cfg.log_every)]
+        bar.set_postfix(loss_d=f"{h[0]:.3f}", loss_g=f"{h[1]:.3f}", kl=f"{h[2]:.3f}", refresh=False)
+
+    signal.signal(signal.SIGTERM, _raise_interrupt)
+    try:
+        result = training.fit(gan, kl, checkpoint_every=train.checkpoint_every,
+                              save_checkpoint=store.save, on_row=log_row, on_epochs=show)
+    except KeyboardInterrupt:
+        bar.close()
+        saved = store.save(int(gan.epoch.numpy()))
+        print(f"\ntrain: interrupted; saved {saved}; run `dvc repro` to resume", file=sys.stderr)
+        sys.exit(130)
+    bar.close()
+
+    export.export_generator(GENERATOR, gan.generator.get_weights())
+    export.export_discriminator(DISCRIMINATOR, gan.discriminator.get_weights())
+    files.write_npz(FRAMES, **training.frames(gan))
+    live.summary.update({"epochs_done": result.epochs_done, "diverged": result.diverged})
+    live.make_summary()
+    live.end()
+    state = "DIVERGED, kept the last finite state" if result.diverged else "done"
+    print(f"train: {state} at epoch {result.epochs_done}/{cfg.epochs} in "
+          f"{time.perf_counter() - started:.1f} s; exported {GENERATOR}, {DISCRIMINATOR}")
+
+
+if __name__ == "__main__":
+    run(main)
