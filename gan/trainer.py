@@ -81,18 +81,29 @@ class Trainer(tf.Module):
         self.frame_loss = tf.Variable(np.full((n_frames, 2), np.nan, np.float32), name="frame_loss")
 
     # --- the mathematics of one step --------------------------------------------------
-    def _step(self, x: tf.Tensor, z: tf.Tensor) -> None:
+    def update_discriminator(self, x: tf.Tensor, z: tf.Tensor) -> tf.Tensor:
+        """One Adam step of D on a batch; returns the gradient norm."""
         d, g = self.discriminator, self.generator
         with tf.GradientTape() as tape:
-            loss_d = losses.discriminator_loss(d(x), d(g(z)))
-        grads_d = tape.gradient(loss_d, d.params)
-        self.opt_d.apply(grads_d, d.params)
+            loss = losses.discriminator_loss(d(x), d(g(z)))
+        grads = tape.gradient(loss, d.params)
+        self.opt_d.apply(grads, d.params)
+        return tf.linalg.global_norm(grads)
+
+    def update_generator(self, z: tf.Tensor) -> tf.Tensor:
+        """One Adam step of G on the same noise; returns the gradient norm."""
+        d, g = self.discriminator, self.generator
         with tf.GradientTape() as tape:
-            loss_g = losses.generator_loss(d(g(z)), self.cfg.loss)
-        grads_g = tape.gradient(loss_g, g.params)
-        self.opt_g.apply(grads_g, g.params)
-        self.grad_norms.assign(tf.stack([tf.linalg.global_norm(grads_d),
-                                         tf.linalg.global_norm(grads_g)]))
+            loss = losses.generator_loss(d(g(z)), self.cfg.loss)
+        grads = tape.gradient(loss, g.params)
+        self.opt_g.apply(grads, g.params)
+        return tf.linalg.global_norm(grads)
+
+    def _step(self, x: tf.Tensor, z: tf.Tensor) -> None:
+        """The tutorial's step: D first, then G, on the same z."""
+        norm_d = self.update_discriminator(x, z)
+        norm_g = self.update_generator(z)
+        self.grad_norms.assign(tf.stack([norm_d, norm_g]))
 
     @tf.function(input_signature=[tf.TensorSpec([], tf.int64)])
     def run_epochs(self, n_epochs: tf.Tensor) -> tf.Tensor:

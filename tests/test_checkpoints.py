@@ -1,0 +1,65 @@
+import numpy as np
+
+from gan import checkpoints, trainer as training
+from tests.test_trainer import config, kl_for
+
+
+def make(real, tmp_path, fingerprint="fp-a", **overrides):
+    t = training.Trainer(real, config(epochs=8, **overrides))
+    return t, checkpoints.Checkpoints(tmp_path / "ckpt", t, fingerprint, keep=3)
+
+
+def test_resumed_run_equals_the_uninterrupted_one(real, tmp_path):
+    whole, _ = make(real, tmp_path / "a")
+    training.fit(whole, kl_for(real))
+
+    first, store = make(real, tmp_path)
+    stop_at = 4
+
+    def interrupt(epoch):
+        if epoch == stop_at:
+            raise KeyboardInterrupt
+
+    try:
+        training.fit(first, kl_for(real), checkpoint_every=2, save_checkpoint=store.save,
+                     on_epochs=interrupt)
+    except KeyboardInterrupt:
+        pass
+    second, store2 = make(real, tmp_path)
+    epoch, why = store2.restore()
+    assert epoch == 4 and "resuming from ckpt-4" in why
+    training.fit(second, kl_for(real), checkpoint_every=2, save_checkpoint=store2.save)
+    for a, b in zip(whole.state(), second.state()):
+        np.testing.assert_array_equal(a, b)  # NaN rows match NaN rows
+
+
+def test_checkpoint_of_other_params_is_not_resumed(real, tmp_path):
+    t, store = make(real, tmp_path, fingerprint="old")
+    training.fit(t, kl_for(real), checkpoint_every=4, save_checkpoint=store.save)
+    fresh, other = make(real, tmp_path, fingerprint="new")
+    pristine = fresh.state()
+    epoch, why = other.restore()
+    assert epoch is None and "other data, params or code" in why
+    assert all(np.array_equal(a, b, equal_nan=True) for a, b in zip(pristine, fresh.state()))
+
+
+def test_corrupt_newest_checkpoint_falls_back_to_an_older_one(real, tmp_path):
+    t, store = make(real, tmp_path)
+    training.fit(t, kl_for(real), checkpoint_every=2, save_checkpoint=store.save)
+    newest = store.manager.checkpoints[-1]
+    data_file = next((tmp_path / "ckpt").glob(f"{newest.split('/')[-1]}.data-*"))
+    data_file.write_bytes(data_file.read_bytes()[:20])
+    again, store2 = make(real, tmp_path)
+    epoch, why = store2.restore()
+    assert epoch == 6 and "skipped" in why
+
+
+def test_fingerprint_depends_on_data_settings_and_code(real, tmp_path):
+    src = tmp_path / "code.py"
+    src.write_text("a = 1")
+    base = checkpoints.fingerprint(real, {"lr": 1}, [src])
+    assert base == checkpoints.fingerprint(real.copy(), {"lr": 1}, [src])
+    assert base != checkpoints.fingerprint(real[::-1].copy(), {"lr": 1}, [src])
+    assert base != checkpoints.fingerprint(real, {"lr": 2}, [src])
+    src.write_text("a = 2")
+    assert base != checkpoints.fingerprint(real, {"lr": 1}, [src])

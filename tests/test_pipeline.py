@@ -1,0 +1,69 @@
+"""End to end: the real `dvc repro` and `dvc exp run` in a temporary copy, tiny config."""
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+import yaml
+
+from tests.pipeline import TINY, commit_all, dvc, make_copy
+
+pytestmark = pytest.mark.slow
+
+OUTPUTS = ["data/real.npy", "models/generator/saved_model.pb",
+           "models/discriminator/saved_model.pb", "reports/metrics.json", "reports/eval.npz",
+           "reports/frames.npz", "reports/train/metrics.json"]
+FIGURES = ["loss_history.png", "kl_history.png", "density.png", "discriminator_outputs.png",
+           "final_state.png", "qq.png", "training.gif"]
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    repo = make_copy(tmp_path_factory.mktemp("repo"))
+    dvc("repro", cwd=repo)
+    commit_all(repo, "pipeline outputs")
+    return repo
+
+
+@pytest.fixture
+def workspace(project, tmp_path):
+    """A private copy of the reproduced project, for tests that change it."""
+    dest = tmp_path / "ws"
+    shutil.copytree(project, dest, symlinks=True)
+    return dest
+
+
+def test_repro_writes_every_output_and_leaves_a_clean_status(project):
+    for name in OUTPUTS + [f"reports/figures/{f}" for f in FIGURES]:
+        assert (project / name).is_file(), name
+    metrics = json.loads((project / "reports/metrics.json").read_text())
+    for key in ["kl_divergence", "js_divergence", "wasserstein_1", "ks_statistic", "fake_mean",
+                "fake_std", "d_real_mean", "d_fake_mean", "loss_d", "loss_g"]:
+        assert isinstance(metrics[key], float), key
+    assert metrics["epochs_done"] == TINY["train"]["epochs"]
+    assert json.loads(dvc("status", "--json", cwd=project).stdout) == {}
+    real = np.load(project / "data/real.npy")
+    assert real.shape == (200, 1) and real.dtype == np.float32
+
+
+def test_history_has_one_row_per_log_epoch(project):
+    table = (project / "reports/train/plots/metrics/loss_d.tsv").read_text().splitlines()
+    assert table[0] == "step\tloss_d"
+    assert [int(line.split("\t")[0]) for line in table[1:]] == list(range(0, 41, 5))
+
+
+def test_experiment_runs_and_compares_against_main(project):
+    dvc("exp", "run", "-S", "train.lr=0.05", "-n", "fast-lr", cwd=project)
+    shown = json.loads(dvc("exp", "show", "--json", cwd=project).stdout)
+    names = [exp.get("name") for rev in shown for exp in (rev.get("experiments") or [])]
+    assert "fast-lr" in json.dumps(names)
+    diff = json.loads(dvc("metrics", "diff", "main", "fast-lr", "--json", cwd=project).stdout)
+    assert "kl_divergence" in diff["reports/metrics.json"]
+    table = dvc("metrics", "diff", "main", "fast-lr", "--md", cwd=project).stdout
+    assert "| reports/metrics.json" in table and "wasserstein_1" in table
+
+
+def test_param_written_as_exponent_by_exp_run_is_accepted(workspace):
+    dvc("exp", "run", "-S", "train.lr=1e-3", cwd=workspace)
+    assert yaml.safe_load((workspace / "params.yaml").read_text())["train"]["lr"] in (1e-3, "1e-3")

@@ -1,0 +1,127 @@
+import numpy as np
+import pytest
+
+from gan import metrics, trainer as training
+from gan.tf_setup import tf
+
+
+def config(**overrides):
+    base = dict(d_hidden=8, g_input=8, g_hidden=4, lr=5e-3, batch_size=30, epochs=6, seed=1,
+                log_every=2, snapshot_every=3)
+    return training.Config(**{**base, **overrides})
+
+
+def kl_for(real):
+    edges = metrics.shared_edges(real, 20, 4.0)
+    p = metrics.histogram(real, edges, 0.5)
+    return lambda fake: metrics.kl_divergence(p, metrics.histogram(fake, edges, 0.5))
+
+
+def weights(net):
+    return [w.copy() for w in net.get_weights()]
+
+
+def changed(before, after):
+    return [not np.array_equal(a, b) for a, b in zip(before, after)]
+
+
+def test_a_step_changes_only_the_variables_it_should(real):
+    t = training.Trainer(real, config())
+    x, z = tf.constant(real[:30]), tf.random.uniform([30, 8], -1, 1, seed=0)
+    g0, d0 = weights(t.generator), weights(t.discriminator)
+    t.update_discriminator(x, z)
+    g1, d1 = weights(t.generator), weights(t.discriminator)
+    assert not any(changed(g0, g1)) and all(changed(d0, d1))
+    t.update_generator(z)
+    g2, d2 = weights(t.generator), weights(t.discriminator)
+    assert all(changed(g1, g2)) and not any(changed(d1, d2))
+
+
+def test_initial_weights_are_standard_normal_and_seeded(real):
+    a, b = training.Trainer(real, config()), training.Trainer(real, config())
+    for wa, wb in zip(a.generator.get_weights(), b.generator.get_weights()):
+        assert np.array_equal(wa, wb)
+    c = training.Trainer(real, config(seed=2))
+    assert not np.array_equal(a.generator.get_weights()[0], c.generator.get_weights()[0])
+    big = training.Trainer(real, config(d_hidden=4000)).discriminator.get_weights()[0]
+    assert abs(big.mean()) < 0.1 and abs(big.std() - 1) < 0.1
+
+
+def test_fast_loop_equals_the_per_batch_reference(real):
+    """Same initial weights, same RNG stream: the in-graph loop and the eager loop agree."""
+    fast, slow = training.Trainer(real, config()), training.Trainer(real, config())
+    fast.run_epochs(tf.constant(3, tf.int64))
+    for _ in range(3):
+        slow.epoch_reference()
+    assert int(fast.epoch.numpy()) == int(slow.epoch.numpy()) == 3
+    for a, b in zip(fast.generator.get_weights() + fast.discriminator.get_weights(),
+                    slow.generator.get_weights() + slow.discriminator.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    assert not np.array_equal(fast.generator.get_weights()[0],
+                              training.Trainer(real, config()).generator.get_weights()[0])
+
+
+def test_partial_last_batch_is_kept(real):
+    # 100 samples in batches of 30: 30, 30, 30, 10 -> four D and four G updates per epoch.
+    t = training.Trainer(real, config())
+    t.run_epochs(tf.constant(2, tf.int64))
+    assert int(t.opt_d.iterations.numpy()) == int(t.opt_g.iterations.numpy()) == 8
+
+
+def test_one_trace_for_any_number_of_epochs(real):
+    t = training.Trainer(real, config())
+    for n in (1, 2, 3):
+        t.run_epochs(tf.constant(n, tf.int64))
+    assert t.run_epochs.experimental_get_tracing_count() == 1
+
+
+def test_fit_records_history_and_frames(real):
+    cfg = config(epochs=7)
+    t = training.Trainer(real, cfg)
+    rows = []
+    result = training.fit(t, kl_for(real), on_row=lambda e, r: rows.append(e))
+    assert result.epochs_done == 7 and not result.diverged
+    assert rows == [0, 2, 4, 6, 7]
+    assert [e for e, _ in training.history_rows(t, 7)] == rows
+    frames = training.frames(t)
+    assert list(frames["epoch"]) == [0, 3, 6, 7]
+    assert frames["fake"].shape == (4, len(real))
+    assert frames["d_grid"].shape == (4, training.GRID_POINTS)
+    assert np.all((frames["d_grid"] > 0) & (frames["d_grid"] < 1))
+
+
+def test_same_seed_same_run(real):
+    a, b = training.Trainer(real, config()), training.Trainer(real, config())
+    training.fit(a, kl_for(real))
+    training.fit(b, kl_for(real))
+    assert all(np.array_equal(x, y, equal_nan=True) for x, y in zip(a.state(), b.state()))
+
+
+def test_divergence_stops_and_keeps_the_last_finite_state(real):
+    t = training.Trainer(real, config(epochs=6))
+    train_for_real = t.run_epochs
+
+    def poisoned(n):  # trains, then breaks G once epoch 4 is passed
+        out = train_for_real(n)
+        if int(t.epoch.numpy()) > 4:
+            t.generator.w_out.assign(tf.fill(t.generator.w_out.shape, float("nan")))
+        return out
+
+    t.run_epochs = poisoned
+    result = training.fit(t, kl_for(real))
+    assert result.diverged and result.epochs_done == 4
+    assert t.weights_finite() and int(t.epoch.numpy()) == 4
+
+
+def test_interrupt_rolls_back_to_the_last_completed_stop(real):
+    t = training.Trainer(real, config(epochs=6))
+    calls = []
+
+    def on_epochs(epoch):
+        calls.append(epoch)
+        if epoch == 4:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        training.fit(t, kl_for(real), on_epochs=on_epochs)
+    assert int(t.epoch.numpy()) == 3  # stops at 2, 3, 4: the stop before 4 was 3
