@@ -7,6 +7,12 @@ of this package:
     p = d(x=x)["d"]                                          # D(x) in (0, 1)
 
 The discriminator also has a `logit` signature (the losses need the logit, not D(x)).
+
+Byte-stable exports: TensorFlow names traced functions after a process-wide counter
+(`__inference_serve_32069`), so the same model saved after a fresh run and after a
+resumed one would differ in saved_model.pb. Before saving, the counter is advanced to a
+fixed round number; and fingerprint.pb, which holds a random UUID and is not needed to
+load, is left out.
 """
 
 from __future__ import annotations
@@ -18,6 +24,9 @@ import numpy as np
 from gan import files
 from gan.networks import MLP
 from gan.tf_setup import tf
+from tensorflow.python.framework import ops as _ops  # noqa: E402  (the name counter)
+
+_NAME_COUNTER_STEP = 1 << 18
 
 
 def _frozen(weights: list[np.ndarray], name: str) -> MLP:
@@ -25,6 +34,17 @@ def _frozen(weights: list[np.ndarray], name: str) -> MLP:
     net = MLP(n_in, n_hidden, (0,), name=name)
     net.set_weights(weights)
     return net
+
+
+def _save(module: tf.Module, path: str | Path, signatures: dict) -> None:
+    def fill(tmp: Path) -> None:
+        target = (_ops.uid() // _NAME_COUNTER_STEP + 1) * _NAME_COUNTER_STEP
+        while _ops.uid() < target - 1:
+            pass
+        tf.saved_model.save(module, str(tmp), signatures=signatures)
+        (tmp / "fingerprint.pb").unlink(missing_ok=True)
+
+    files.replace_dir(path, fill)
 
 
 def export_generator(path: str | Path, weights: list[np.ndarray]) -> None:
@@ -36,8 +56,7 @@ def export_generator(path: str | Path, weights: list[np.ndarray]) -> None:
         return {"x": net(z)}
 
     net.serve = serve
-    files.replace_dir(path, lambda tmp: tf.saved_model.save(
-        net, str(tmp), signatures={"serving_default": serve}))
+    _save(net, path, {"serving_default": serve})
 
 
 def export_discriminator(path: str | Path, weights: list[np.ndarray]) -> None:
@@ -53,8 +72,7 @@ def export_discriminator(path: str | Path, weights: list[np.ndarray]) -> None:
         return {"logit": net(x)}
 
     net.serve, net.logit = serve, logit
-    files.replace_dir(path, lambda tmp: tf.saved_model.save(
-        net, str(tmp), signatures={"serving_default": serve, "logit": logit}))
+    _save(net, path, {"serving_default": serve, "logit": logit})
 
 
 def load_signature(path: str | Path, name: str = "serving_default"):

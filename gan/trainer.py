@@ -220,8 +220,8 @@ def _record(trainer: Trainer, epoch: int, kl: Callable[[np.ndarray], float],
     out = {k: v.numpy() for k, v in trainer.probe().items()}
     if not all(np.all(np.isfinite(v)) for v in out.values()):
         return False
-    row = {name: float(out[name]) for name in HISTORY if name != "kl_divergence"}
-    row["kl_divergence"] = kl(out["fake"])
+    out["kl_divergence"] = kl(out["fake"])
+    row = {name: float(out[name]) for name in HISTORY}  # always in HISTORY order
     if logged:
         i = row_index(epoch, cfg.log_every)
         trainer.history[i].assign([row[name] for name in HISTORY])
