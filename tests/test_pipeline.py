@@ -67,3 +67,15 @@ def test_experiment_runs_and_compares_against_main(project):
 def test_param_written_as_exponent_by_exp_run_is_accepted(workspace):
     dvc("exp", "run", "-S", "train.lr=1e-3", cwd=workspace)
     assert yaml.safe_load((workspace / "params.yaml").read_text())["train"]["lr"] in (1e-3, "1e-3")
+
+
+def test_repro_notices_a_typo_added_to_a_section_and_keeps_the_results(workspace):
+    raw = yaml.safe_load((workspace / "params.yaml").read_text())
+    raw["train"]["lerning_rate"] = 0.01
+    (workspace / "params.yaml").write_text(yaml.safe_dump(raw))
+    keep = {name: (workspace / name).read_bytes() for name in ["dvc.lock", "reports/metrics.json"]}
+    done = dvc("repro", cwd=workspace, check=False)
+    assert done.returncode != 0
+    assert "unknown key 'train.lerning_rate'" in done.stdout + done.stderr
+    for name, content in keep.items():
+        assert (workspace / name).read_bytes() == content, name

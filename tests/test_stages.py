@@ -1,0 +1,89 @@
+"""Each stage refuses bad params and bad data files with one line naming the key or file,
+exit code 2, and every existing output left exactly as it was."""
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import yaml
+
+from tests.pipeline import TINY, env, make_copy
+
+OUTPUTS = ["reports/metrics.json", "data/real.npy", "reports/train/metrics.json"]
+
+
+@pytest.fixture
+def repo(tmp_path):
+    dest = make_copy(tmp_path)
+    (dest / "data").mkdir(exist_ok=True)
+    np.save(dest / "data/real.npy", np.random.default_rng(0).normal(size=(200, 1)).astype(np.float32))
+    for name in OUTPUTS[::2]:
+        (dest / name).parent.mkdir(parents=True, exist_ok=True)
+        (dest / name).write_text('{"kl_divergence": 0.1}\n')
+    return dest
+
+
+def snapshot(repo):
+    return {name: (repo / name).read_bytes() for name in OUTPUTS if (repo / name).exists()}
+
+
+def stage(repo, name):
+    return subprocess.run([sys.executable, "-m", f"stages.{name}"], cwd=repo, env=env(),
+                          capture_output=True, text=True)
+
+
+def set_param(repo, section, key, value):
+    raw = yaml.safe_load((repo / "params.yaml").read_text())
+    if value is DELETE:
+        del raw[section][key]
+    else:
+        raw[section][key] = value
+    (repo / "params.yaml").write_text(yaml.safe_dump(raw))
+
+
+DELETE = object()
+
+
+@pytest.mark.parametrize("name, section, key, value, words", [
+    ("train", "train", "lr", -0.001, ["train.lr", "greater than 0"]),
+    ("train", "model", "g_hidden", 0, ["model.g_hidden"]),
+    ("train", "train", "lrr", 0.1, ["unknown key 'train.lrr'", "did you mean 'lr'"]),
+    ("train", "train", "batch_size", "three hundred", ["train.batch_size", "three hundred"]),
+    ("train", "train", "batch_size", 5000, ["train.batch_size (5000)", "data/real.npy"]),
+    ("train", "train", "epochs", DELETE, ["train.epochs", "Field required"]),
+    ("sample", "data", "std", -1, ["data.std"]),
+    ("evaluate", "evaluate", "n_samples", "lots", ["evaluate.n_samples"]),
+    ("evaluate", "metrics", "bins", 1, ["metrics.bins"]),
+    ("plot", "data", "mean", "zero", ["data.mean"]),
+])
+def test_bad_params_stop_the_stage_before_anything_is_written(repo, name, section, key, value, words):
+    set_param(repo, section, key, value)
+    before = snapshot(repo)
+    done = stage(repo, name)
+    assert done.returncode == 2, done.stderr
+    for word in words:
+        assert word in done.stderr
+    assert "Traceback" not in done.stderr
+    assert snapshot(repo) == before
+
+
+@pytest.mark.parametrize("writer, words", [
+    (lambda p: p.unlink(), ["data/real.npy", "not found"]),
+    (lambda p: p.write_bytes(p.read_bytes()[:60]), ["data/real.npy"]),
+    (lambda p: np.save(p, np.zeros((10, 3), np.float32)), ["data/real.npy", "shape"]),
+    (lambda p: np.save(p, np.array([[np.inf]] * 10, np.float32)), ["data/real.npy", "NaN or infinite"]),
+])
+@pytest.mark.parametrize("name", ["train", "evaluate"])
+def test_bad_data_files_stop_the_stage(repo, name, writer, words):
+    writer(repo / "data/real.npy")
+    before = snapshot(repo)
+    done = stage(repo, name)
+    assert done.returncode == 2, done.stderr
+    for word in words:
+        assert word in done.stderr
+    assert snapshot(repo) == before
+
+
+def test_tiny_defaults_are_valid(repo):
+    assert yaml.safe_load((repo / "params.yaml").read_text()) == TINY
