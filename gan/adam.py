@@ -18,9 +18,13 @@ class Adam(tf.Module):
         self.v = [tf.Variable(tf.zeros_like(v), name="v") for v in variables]
 
     def apply(self, grads: list[tf.Tensor], variables: list[tf.Variable]) -> None:
+        """m += (g - m)(1 - beta_1); v += (g^2 - v)(1 - beta_2);
+        var -= lr * sqrt(1 - beta_2^t) / (1 - beta_1^t) * m / (sqrt(v) + epsilon),
+        one fused kernel per variable (ResourceApplyAdam) instead of a dozen small ops."""
         step = tf.cast(self.iterations.assign_add(1), tf.float32)
-        alpha = self.lr * tf.sqrt(1.0 - self.beta_2**step) / (1.0 - self.beta_1**step)
+        beta_1_power, beta_2_power = self.beta_1**step, self.beta_2**step
         for grad, var, m, v in zip(grads, variables, self.m, self.v, strict=True):
-            m.assign_add((grad - m) * (1.0 - self.beta_1))
-            v.assign_add((tf.square(grad) - v) * (1.0 - self.beta_2))
-            var.assign_sub(alpha * m / (tf.sqrt(v) + self.epsilon))
+            tf.raw_ops.ResourceApplyAdam(
+                var=var.handle, m=m.handle, v=v.handle, beta1_power=beta_1_power,
+                beta2_power=beta_2_power, lr=self.lr, beta1=self.beta_1, beta2=self.beta_2,
+                epsilon=self.epsilon, grad=grad, use_locking=False)

@@ -10,7 +10,6 @@ unrelated intervals.) W1 and KS need no bins.
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats
 
 
 def shared_edges(real: np.ndarray, bins: int, range_std: float) -> np.ndarray:
@@ -46,6 +45,8 @@ def distances(real: np.ndarray, fake: np.ndarray, *, bins: int, range_std: float
     if not np.all(np.isfinite(fake)):
         return dict.fromkeys(
             ["kl_divergence", "js_divergence", "wasserstein_1", "ks_statistic"], float("nan"))
+    from scipy import stats  # here, not at the top: `train` needs only the histograms
+
     edges = shared_edges(real, bins, range_std)
     p, q = histogram(real, edges, pseudocount), histogram(fake, edges, pseudocount)
     return {
@@ -58,6 +59,8 @@ def distances(real: np.ndarray, fake: np.ndarray, *, bins: int, range_std: float
 
 def moments(samples: np.ndarray) -> dict[str, float]:
     """Mean, standard deviation, skewness and excess kurtosis of one sample."""
+    from scipy import stats
+
     x = np.asarray(samples, dtype=np.float64).ravel()
     if not np.all(np.isfinite(x)):
         return dict.fromkeys(["mean", "std", "skewness", "excess_kurtosis"], float("nan"))

@@ -7,6 +7,10 @@ import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # no banner about CPU instructions
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")  # oneDNN may reorder float sums
+# This project uses no Keras. TensorFlow eagerly imports Keras 3 (and through it
+# matplotlib) at `import tensorflow`, 2 s of a 7 s import, unless told Keras is the
+# legacy tf_keras package, which is not installed: then it skips that import.
+os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
 
 import tensorflow as tf  # noqa: E402
 

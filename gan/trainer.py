@@ -37,6 +37,7 @@ class Config:
     log_every: int
     snapshot_every: int
     loss: str = "minimax"
+    xla: bool = False
 
 
 def rows_needed(epochs: int, every: int) -> int:
@@ -67,7 +68,11 @@ class Trainer(tf.Module):
         self.opt_g = adam.Adam(self.generator.params, cfg.lr, name="adam_g")
         self.rng = tf.random.Generator.from_seed(cfg.seed)
         self.epoch = tf.Variable(0, dtype=tf.int64, name="epoch")
-        self.grad_norms = tf.Variable(tf.zeros([2]), name="grad_norms")
+        count = [tf.TensorSpec([], tf.int64)]
+        self.run_epochs = tf.function(self._epochs, jit_compile=cfg.xla, autograph=False,
+                                      input_signature=count)
+        self.advance = tf.function(self._advance, jit_compile=cfg.xla, autograph=False,
+                                   input_signature=count)
         # Fixed probe inputs: the same noise at every log row, so rows and frames compare.
         self.z_probe = tf.constant(uniform_noise(self.n, cfg.g_input, seed=cfg.seed + 1_000_003))
         centre, scale = float(np.mean(real)), float(np.std(real))
@@ -79,45 +84,56 @@ class Trainer(tf.Module):
         self.frame_fake = tf.Variable(np.full((n_frames, self.n), np.nan, np.float32), name="frame_fake")
         self.frame_d = tf.Variable(np.full((n_frames, GRID_POINTS), np.nan, np.float32), name="frame_d")
         self.frame_loss = tf.Variable(np.full((n_frames, 2), np.nan, np.float32), name="frame_loss")
+        self._backup = _Untracked(self.variables)
 
     # --- the mathematics of one step --------------------------------------------------
-    def update_discriminator(self, x: tf.Tensor, z: tf.Tensor) -> tf.Tensor:
-        """One Adam step of D on a batch; returns the gradient norm."""
+    def update_discriminator(self, x: tf.Tensor, z: tf.Tensor) -> None:
+        """One Adam step of D on a batch (G's weights untouched)."""
         d, g = self.discriminator, self.generator
         with tf.GradientTape() as tape:
             loss = losses.discriminator_loss(d(x), d(g(z)))
-        grads = tape.gradient(loss, d.params)
-        self.opt_d.apply(grads, d.params)
-        return tf.linalg.global_norm(grads)
+        self.opt_d.apply(tape.gradient(loss, d.params), d.params)
 
-    def update_generator(self, z: tf.Tensor) -> tf.Tensor:
-        """One Adam step of G on the same noise; returns the gradient norm."""
+    def update_generator(self, z: tf.Tensor) -> None:
+        """One Adam step of G on the same noise, against the updated D."""
         d, g = self.discriminator, self.generator
         with tf.GradientTape() as tape:
             loss = losses.generator_loss(d(g(z)), self.cfg.loss)
-        grads = tape.gradient(loss, g.params)
-        self.opt_g.apply(grads, g.params)
-        return tf.linalg.global_norm(grads)
+        self.opt_g.apply(tape.gradient(loss, g.params), g.params)
 
     def _step(self, x: tf.Tensor, z: tf.Tensor) -> None:
         """The tutorial's step: D first, then G, on the same z."""
-        norm_d = self.update_discriminator(x, z)
-        norm_g = self.update_generator(z)
-        self.grad_norms.assign(tf.stack([norm_d, norm_g]))
+        self.update_discriminator(x, z)
+        self.update_generator(z)
 
-    @tf.function(input_signature=[tf.TensorSpec([], tf.int64)])
-    def run_epochs(self, n_epochs: tf.Tensor) -> tf.Tensor:
-        """Train `n_epochs` epochs in one call (one trace for any count)."""
-        for _ in tf.range(n_epochs):
+    def _train_on(self, index: tf.Tensor) -> None:
+        x = tf.gather(self.real, index)
+        z = self.rng.uniform([index.shape[0], self.cfg.g_input], -1.0, 1.0)
+        self._step(x, z)
+
+    def _epochs(self, n_epochs: tf.Tensor) -> tf.Tensor:
+        """Train `n_epochs` epochs in one graph: a while loop over epochs, and in each a
+        while loop over the full batches, then the partial one. Batch shapes are static
+        (XLA needs that) and the count is a tensor, so any count runs on one trace.
+        Written with tf.while_loop rather than autograph, whose conversion costs seconds."""
+        bs = self.cfg.batch_size
+        n_full, rest = divmod(self.n, bs)
+
+        def epoch(i):
             order = tf.argsort(self.rng.uniform([self.n]), stable=True)
-            for b in tf.range(self.n_batches):
-                start = b * self.cfg.batch_size
-                index = order[start:tf.minimum(start + self.cfg.batch_size, self.n)]
-                x = tf.gather(self.real, index)
-                z = self.rng.uniform([tf.shape(index)[0], self.cfg.g_input], -1.0, 1.0)
-                self._step(x, z)
+
+            def batch(b):
+                self._train_on(tf.slice(order, [b * bs], [bs]))
+                return (b + 1,)
+
+            tf.while_loop(lambda b: b < n_full, batch, (tf.constant(0),))
+            if rest:
+                self._train_on(order[n_full * bs:])
             self.epoch.assign_add(1)
-        return self.epoch
+            return (i + 1,)
+
+        tf.while_loop(lambda i: i < n_epochs, epoch, (tf.constant(0, tf.int64),))
+        return self.epoch.read_value()
 
     def epoch_reference(self) -> None:
         """One epoch the slow, obvious way: eager, one Python call per batch."""
@@ -130,22 +146,42 @@ class Trainer(tf.Module):
         self.epoch.assign_add(1)
 
     # --- looking at the current state --------------------------------------------------
-    @tf.function
-    def probe(self) -> dict[str, tf.Tensor]:
-        """Losses and D's outputs on the full real set and the fixed probe noise."""
+    def _probe(self) -> dict[str, tf.Tensor]:
+        """Losses, D's outputs and gradient norms on the full real set and the fixed probe
+        noise, plus the samples and D on a grid for the animation."""
         d, g = self.discriminator, self.generator
-        fake = g(self.z_probe)
-        logit_real, logit_fake = d(self.real), d(fake)
+        with tf.GradientTape(persistent=True) as tape:
+            fake = g(self.z_probe)
+            logit_real, logit_fake = d(self.real), d(fake)
+            loss_d = losses.discriminator_loss(logit_real, logit_fake)
+            loss_g = losses.generator_loss(logit_fake, self.cfg.loss)
+        grad_norm_d = tf.linalg.global_norm(tape.gradient(loss_d, d.params))
+        grad_norm_g = tf.linalg.global_norm(tape.gradient(loss_g, g.params))
         return {
-            "loss_d": losses.discriminator_loss(logit_real, logit_fake),
-            "loss_g": losses.generator_loss(logit_fake, self.cfg.loss),
+            "loss_d": loss_d,
+            "loss_g": loss_g,
             "d_real": tf.reduce_mean(tf.sigmoid(logit_real)),
             "d_fake": tf.reduce_mean(tf.sigmoid(logit_fake)),
-            "grad_norm_d": self.grad_norms[0],
-            "grad_norm_g": self.grad_norms[1],
+            "grad_norm_d": grad_norm_d,
+            "grad_norm_g": grad_norm_g,
             "fake": fake[:, 0],
             "d_grid": tf.sigmoid(d(self.grid))[:, 0],
         }
+
+    def _advance(self, n_epochs: tf.Tensor) -> dict[str, tf.Tensor]:
+        """What `fit` does between two stops, in one call: back up every variable, train
+        `n_epochs` epochs, then probe the result and check that the weights are finite."""
+        _assign_all(self._backup.copies, self.variables)
+        self._epochs(n_epochs)
+        params = self.generator.params + self.discriminator.params
+        out = self._probe()
+        out["finite"] = tf.reduce_all([tf.reduce_all(tf.math.is_finite(v)) for v in params])
+        return out
+
+    @tf.function(autograph=False)
+    def restore_backup(self) -> None:
+        """Put back the variables as they were before the last `advance`."""
+        _assign_all(self.variables, self._backup.copies)
 
     def state(self) -> list[np.ndarray]:
         return [v.numpy() for v in self.variables]
@@ -154,9 +190,18 @@ class Trainer(tf.Module):
         for variable, value in zip(self.variables, values, strict=True):
             variable.assign(value)
 
-    def weights_finite(self) -> bool:
-        return all(np.all(np.isfinite(v.numpy()))
-                   for v in self.generator.params + self.discriminator.params)
+
+class _Untracked:
+    """Copies of a trainer's variables, in an object that tf.Module and checkpoints do
+    not look into."""
+
+    def __init__(self, variables: tuple[tf.Variable, ...]):
+        self.copies = [tf.Variable(v, trainable=False) for v in variables]
+
+
+def _assign_all(targets, sources) -> None:
+    for target, source in zip(targets, sources, strict=True):
+        target.assign(source)
 
 
 @dataclass
@@ -181,17 +226,15 @@ def fit(trainer: Trainer, kl: Callable[[np.ndarray], float], *,
     cfg = trainer.cfg
     epoch = int(trainer.epoch.numpy())
     if epoch == 0 and np.isnan(trainer.history[0, 0].numpy()):
-        _record(trainer, 0, kl, on_row)
+        _record(trainer, 0, trainer.advance(tf.constant(0, tf.int64)), kl, on_row)
     everies = [cfg.log_every, cfg.snapshot_every] + ([checkpoint_every] if checkpoint_every else [])
     result = FitResult(epochs_done=epoch)
-    backup = trainer.state()
     try:
         while epoch < cfg.epochs:
             target = min([(epoch // k + 1) * k for k in everies] + [cfg.epochs])
-            backup = trainer.state()
-            trainer.run_epochs(tf.constant(target - epoch, tf.int64))
-            if not trainer.weights_finite() or not _record(trainer, target, kl, on_row):
-                trainer.set_state(backup)
+            out = trainer.advance(tf.constant(target - epoch, tf.int64))
+            if not _record(trainer, target, out, kl, on_row):
+                trainer.restore_backup()
                 result.diverged = True
                 break
             epoch = result.epochs_done = target
@@ -203,23 +246,25 @@ def fit(trainer: Trainer, kl: Callable[[np.ndarray], float], *,
     except KeyboardInterrupt:
         # Back to the last completed stop, whose records are all in, so a checkpoint
         # saved now resumes into exactly the uninterrupted run.
-        trainer.set_state(backup)
+        if int(trainer.epoch.numpy()) != epoch:
+            trainer.restore_backup()
         raise
     return result
 
 
-def _record(trainer: Trainer, epoch: int, kl: Callable[[np.ndarray], float],
+def _record(trainer: Trainer, epoch: int, probe: dict[str, tf.Tensor],
+            kl: Callable[[np.ndarray], float],
             on_row: Callable[[int, dict[str, float]], None] | None) -> bool:
-    """Probe the state; store a history row and/or frame if `epoch` is due. False if the
-    probe is not finite (nothing is stored then)."""
+    """Store the probe as a history row and/or frame if `epoch` is due. False if the
+    weights or the probe are not finite (nothing is stored then)."""
     cfg = trainer.cfg
+    out = {k: v.numpy() for k, v in probe.items()}
+    if not out.pop("finite") or not all(np.all(np.isfinite(v)) for v in out.values()):
+        return False
     logged = epoch % cfg.log_every == 0 or epoch == cfg.epochs
     framed = epoch % cfg.snapshot_every == 0 or epoch == cfg.epochs
     if not (logged or framed):
         return True
-    out = {k: v.numpy() for k, v in trainer.probe().items()}
-    if not all(np.all(np.isfinite(v)) for v in out.values()):
-        return False
     out["kl_divergence"] = kl(out["fake"])
     row = {name: float(out[name]) for name in HISTORY}  # always in HISTORY order
     if logged:

@@ -51,4 +51,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    run(main)
+    run(main, skip_teardown=True)

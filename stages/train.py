@@ -105,4 +105,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    run(main)
+    run(main, skip_teardown=True)

@@ -99,29 +99,52 @@ def test_same_seed_same_run(real):
 
 def test_divergence_stops_and_keeps_the_last_finite_state(real):
     t = training.Trainer(real, config(epochs=6))
-    train_for_real = t.run_epochs
+    train_for_real = t._epochs
 
-    def poisoned(n):  # trains, then breaks G once epoch 4 is passed
+    def poisoned(n):  # trains, then (in the graph) breaks G once epoch 4 is passed
         out = train_for_real(n)
-        if int(t.epoch.numpy()) > 4:
-            t.generator.w_out.assign(tf.fill(t.generator.w_out.shape, float("nan")))
+        w = t.generator.w_out
+        w.assign(tf.where(t.epoch > 4, tf.fill(w.shape, float("nan")), w))
         return out
 
-    t.run_epochs = poisoned
+    t._epochs = poisoned  # traced by the first `advance`
     result = training.fit(t, kl_for(real))
     assert result.diverged and result.epochs_done == 4
-    assert t.weights_finite() and int(t.epoch.numpy()) == 4
+    assert int(t.epoch.numpy()) == 4
+    assert all(np.all(np.isfinite(w)) for w in t.generator.get_weights())
 
 
-def test_interrupt_rolls_back_to_the_last_completed_stop(real):
+def test_a_learning_rate_that_explodes_is_flagged_not_raised(real):
+    t = training.Trainer(real, config(lr=1e30))
+    start = t.generator.get_weights()
+    result = training.fit(t, kl_for(real))
+    assert result.diverged and result.epochs_done == 0
+    assert all(np.array_equal(a, b) for a, b in zip(start, t.generator.get_weights()))
+
+
+def test_interrupt_after_a_stop_keeps_it(real):
     t = training.Trainer(real, config(epochs=6))
-    calls = []
 
     def on_epochs(epoch):
-        calls.append(epoch)
         if epoch == 4:
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
         training.fit(t, kl_for(real), on_epochs=on_epochs)
-    assert int(t.epoch.numpy()) == 3  # stops at 2, 3, 4: the stop before 4 was 3
+    assert int(t.epoch.numpy()) == 4  # stops at 2, 3, 4: the interrupt came after 4
+
+
+def test_interrupt_before_a_stop_is_recorded_rolls_back(real):
+    t = training.Trainer(real, config(epochs=6))
+    kl, calls = kl_for(real), []
+
+    def interrupted_kl(fake):  # runs after training to epoch 3, before its row is stored
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return kl(fake)
+
+    with pytest.raises(KeyboardInterrupt):
+        training.fit(t, interrupted_kl)
+    assert int(t.epoch.numpy()) == 2  # rows for 0 and 2 are in; 3's is not
+    assert [e for e, _ in training.history_rows(t, 6)] == [0, 2]
