@@ -81,31 +81,42 @@ def discriminator_outputs(d_real: np.ndarray, d_fake: np.ndarray, n: int = 1000)
     return fig
 
 
-def _state(ax: plt.Axes, fake: np.ndarray, grid: np.ndarray, d_grid: np.ndarray,
-           mean: float, std: float) -> plt.Axes:
-    """Real pdf, generated histogram density and D(x) on a twin axis, on `ax`."""
-    lo, hi = grid[0], grid[-1]
-    bins = np.linspace(lo, hi, 61)
-    finite = fake[np.isfinite(fake)]
-    ax.hist(np.clip(finite, lo, hi), bins=bins, density=True, color=FAKE, alpha=0.35,
-            label="generated")
-    _normal_pdf(ax, grid, mean, std)
-    ax.set(xlabel="x", ylabel="density", xlim=(lo, hi), ylim=(0, 1.6 / (std * math.sqrt(2 * math.pi)) + 0.05))
-    twin = ax.twinx()
-    twin.plot(grid, d_grid, color=DISC, lw=1.6, label="D(x)")
-    twin.axhline(0.5, color=DISC, ls=":", lw=1)
-    twin.set(ylim=(0, 1), ylabel="D(x)")
-    lines = ax.get_legend_handles_labels()
-    twins = twin.get_legend_handles_labels()
-    ax.legend(lines[0] + twins[0], lines[1] + twins[1], loc="upper left")
-    return twin
+class _StateChart:
+    """Real pdf, generated density (histogram) and D(x) on a twin axis. Built once; each
+    `show` only changes bar heights, the D curve and the title, so an animation does not
+    lay out and draw a new figure per frame."""
+
+    def __init__(self, ax: plt.Axes, grid: np.ndarray, mean: float, std: float):
+        lo, hi = float(grid[0]), float(grid[-1])
+        self.edges = np.linspace(lo, hi, 61)
+        self.bars = ax.stairs(np.zeros(60), self.edges, fill=True, color=FAKE, alpha=0.35,
+                              label="generated")
+        _normal_pdf(ax, grid, mean, std)
+        ax.set(xlabel="x", ylabel="density", xlim=(lo, hi),
+               ylim=(0, 1.6 / (std * math.sqrt(2 * math.pi))))
+        twin = ax.twinx()
+        (self.d_line,) = twin.plot(grid, np.full_like(grid, 0.5), color=DISC, lw=1.6, label="D(x)")
+        twin.axhline(0.5, color=DISC, ls=":", lw=1)
+        twin.set(ylim=(0, 1), ylabel="D(x)")
+        handles, labels = ax.get_legend_handles_labels()
+        twin_handles, twin_labels = twin.get_legend_handles_labels()
+        ax.legend(handles + twin_handles, labels + twin_labels, loc="upper left")
+        self.title = ax.set_title("")
+
+    def show(self, fake: np.ndarray, d_grid: np.ndarray, title: str) -> None:
+        finite = fake[np.isfinite(fake)]
+        heights, _ = np.histogram(np.clip(finite, self.edges[0], self.edges[-1]),
+                                  bins=self.edges, density=len(finite) > 0)
+        self.bars.set_data(heights)
+        self.d_line.set_ydata(d_grid)
+        self.title.set_text(title)
 
 
 def final_state(fake: np.ndarray, grid: np.ndarray, d_grid: np.ndarray, mean: float,
                 std: float) -> plt.Figure:
     fig, ax = plt.subplots(figsize=(8, 5), layout="constrained")
-    _state(ax, fake, grid, d_grid, mean, std)
-    ax.set_title("After training: real pdf, generated density, D(x)")
+    _StateChart(ax, grid, mean, std).show(
+        fake, d_grid, "After training: real pdf, generated density, D(x)")
     return fig
 
 
@@ -127,16 +138,26 @@ def qq(fake: np.ndarray, mean: float, std: float) -> plt.Figure:
 
 
 def animation_frames(frames: dict[str, np.ndarray], mean: float, std: float) -> list[np.ndarray]:
-    """One RGB image per snapshot: the final-state chart at that epoch, with the losses."""
+    """One RGB image per snapshot: the final-state chart at that epoch, with the losses.
+    The static parts are drawn once; each frame redraws only what changes (blitting)."""
+    fig, ax = plt.subplots(figsize=(6.4, 4), dpi=80)
+    fig.subplots_adjust(left=0.1, right=0.89, bottom=0.12, top=0.92)
+    chart = _StateChart(ax, frames["grid"], mean, std)
+    moving = [chart.bars, chart.d_line, chart.title]
+    for artist in moving:
+        artist.set_animated(True)
+    fig.canvas.draw()
+    background = fig.canvas.copy_from_bbox(fig.bbox)
     images = []
     for i, epoch in enumerate(frames["epoch"]):
-        fig, ax = plt.subplots(figsize=(6.4, 4), dpi=80, layout="constrained")
-        _state(ax, frames["fake"][i], frames["grid"], frames["d_grid"][i], mean, std)
-        ax.set_title(f"epoch {int(epoch)}   loss_D {frames['loss_d'][i]:.3f}   "
-                     f"loss_G {frames['loss_g'][i]:.3f}", fontsize=10)
-        fig.canvas.draw()
+        chart.show(frames["fake"][i], frames["d_grid"][i],
+                   f"epoch {int(epoch)}   loss_D {frames['loss_d'][i]:.3f}   "
+                   f"loss_G {frames['loss_g'][i]:.3f}")
+        fig.canvas.restore_region(background)
+        for artist in moving:
+            fig.draw_artist(artist)
         images.append(np.asarray(fig.canvas.buffer_rgba())[..., :3].copy())
-        plt.close(fig)
+    plt.close(fig)
     return images
 
 

@@ -1,0 +1,172 @@
+"""How fast does the project train, against the tutorial's eager loop, on this machine?
+
+    make bench        # or: .venv/bin/python -m benchmarks.train_speed [--quick]
+
+Measures in one run, on the same machine:
+- the tutorial's eager loop (benchmarks/tutorial_loop.py), a few epochs: ms per step;
+- the project's trainer on the default params: trace/compile time and steady-state ms
+  per step, without and with XLA;
+- the whole `train` stage as DVC runs it (import, trace, 3000 epochs, checkpoints,
+  export), its wall time and peak memory, and the same for the other stages;
+- `dvc repro -f` of the four stages and a no-op `dvc repro`, in a temporary copy.
+Prints a table and writes benchmarks/results.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results.json"
+STEPS_PER_EPOCH = 4  # 1000 samples in batches of 300: 300, 300, 300, 100
+
+
+def cpu_name() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def measured(args: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float]:
+    """Wall seconds and peak resident MB of a command and everything it started."""
+    probe = (
+        "import resource, subprocess, sys, time\n"
+        "t = time.perf_counter()\n"
+        "done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)\n"
+        "wall = time.perf_counter() - t\n"
+        "if done.returncode: sys.exit(done.stderr)\n"
+        "print(wall, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe, *args], cwd=cwd, env=env,
+                         capture_output=True, text=True, check=True).stdout.split()
+    return float(out[0]), float(out[1])
+
+
+def tutorial_step_ms(real: np.ndarray, epochs: int) -> dict[str, float]:
+    from benchmarks import tutorial_loop
+
+    times = tutorial_loop.run(real, epochs + 1)[STEPS_PER_EPOCH:]  # first epoch warms up
+    return {"ms_per_step": 1000 * statistics.median(times), "steps_timed": len(times)}
+
+
+def trainer_step_ms(real: np.ndarray, xla: bool, epochs: int) -> dict[str, float]:
+    from gan import params, trainer as training
+    from gan.tf_setup import tf
+
+    p = params.load(ROOT / "params.yaml", "model", "train")
+    cfg = training.Config(**p["model"].model_dump(), **p["train"].model_dump(
+        exclude={"checkpoint_every", "keep_checkpoints"}), xla=xla)
+    t = training.Trainer(real, cfg)
+    one = tf.constant(1, tf.int64)
+    start = time.perf_counter()
+    t.run_epochs(one)  # trace (and compile) + one epoch
+    first = time.perf_counter() - start
+    start = time.perf_counter()
+    t.run_epochs(one)
+    one_epoch = time.perf_counter() - start
+    runs = []
+    for _ in range(3):
+        start = time.perf_counter()
+        t.run_epochs(tf.constant(epochs, tf.int64))
+        runs.append((time.perf_counter() - start) / (epochs * STEPS_PER_EPOCH))
+    return {"ms_per_step": 1000 * min(runs), "ms_per_step_median": 1000 * statistics.median(runs),
+            "trace_compile_s": first - one_epoch}
+
+
+def pipeline_times(quick: bool) -> dict[str, float]:
+    """Stage and `dvc repro` wall times in a temporary copy of the repository."""
+    env = {**os.environ, "DVC_NO_ANALYTICS": "1", "GAN_PYTHON": sys.executable,
+           "GAN_NO_RESUME": "1"}
+    out: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        repo = Path(tmp) / "repo"
+        tracked = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True,
+                                 check=True).stdout.decode().split("\0")
+        for name in filter(None, tracked):
+            if (ROOT / name).is_file():
+                (repo / name).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(ROOT / name, repo / name)
+        for cmd in (["git", "init", "-q"], ["git", "add", "-A"],
+                    ["git", "-c", "user.name=bench", "-c", "user.email=bench@localhost",
+                     "commit", "-qm", "bench"]):
+            subprocess.run(cmd, cwd=repo, check=True, capture_output=True)
+        dvc = [sys.executable, "-m", "dvc"]
+        for stage in ("sample", "train", "evaluate", "plot"):
+            wall, peak = measured(["sh", "stages/run", stage], repo, env)
+            out[f"stage_{stage}_s"], out[f"stage_{stage}_peak_mb"] = wall, peak
+            print(f"  stage {stage}: {wall:.1f} s, peak {peak:.0f} MB", flush=True)
+        if not quick:
+            out["dvc_repro_force_s"], out["dvc_repro_force_peak_mb"] = measured(
+                [*dvc, "repro", "-f"], repo, env)
+            print(f"  dvc repro -f: {out['dvc_repro_force_s']:.1f} s", flush=True)
+            out["dvc_repro_noop_s"], _ = measured([*dvc, "repro"], repo, env)
+            print(f"  dvc repro (nothing to do): {out['dvc_repro_noop_s']:.1f} s", flush=True)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="skip the dvc repro timings")
+    args = parser.parse_args()
+
+    from gan.data import sample_normal
+
+    real = sample_normal(1000, 0.0, 1.0, seed=42)
+    print("tutorial eager loop ...", flush=True)
+    tutorial = tutorial_step_ms(real, epochs=5)
+    print(f"  {tutorial['ms_per_step']:.2f} ms/step", flush=True)
+    print("project trainer ...", flush=True)
+    fast = trainer_step_ms(real, xla=False, epochs=250)
+    print(f"  {fast['ms_per_step']:.3f} ms/step, trace {fast['trace_compile_s']:.2f} s", flush=True)
+    print("project trainer with XLA ...", flush=True)
+    xla = trainer_step_ms(real, xla=True, epochs=250)
+    print(f"  {xla['ms_per_step']:.3f} ms/step, compile {xla['trace_compile_s']:.2f} s", flush=True)
+    print("pipeline ...", flush=True)
+    pipeline = pipeline_times(args.quick)
+
+    import tensorflow as tf
+
+    results = {
+        "machine": {"cpu": cpu_name(), "cores": os.cpu_count(), "python": platform.python_version(),
+                    "tensorflow": tf.__version__},
+        "tutorial_eager": tutorial,
+        "trainer": fast,
+        "trainer_xla": xla,
+        "speedup_vs_tutorial": tutorial["ms_per_step"] / fast["ms_per_step"],
+        "pipeline": pipeline,
+    }
+    if not args.quick:
+        RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
+    print()
+    print("| measurement | value |")
+    print("|---|---|")
+    print(f"| tutorial eager step | {tutorial['ms_per_step']:.2f} ms |")
+    print(f"| project trainer step (steady state) | {fast['ms_per_step']:.3f} ms |")
+    print(f"| speed-up | {results['speedup_vs_tutorial']:.0f}x |")
+    print(f"| trainer trace time | {fast['trace_compile_s']:.2f} s |")
+    print(f"| with XLA: step / compile | {xla['ms_per_step']:.3f} ms / {xla['trace_compile_s']:.2f} s |")
+    for key, value in pipeline.items():
+        unit = "MB" if key.endswith("_mb") else "s"
+        print(f"| {key} | {value:.1f} {unit} |")
+    if not args.quick:
+        print(f"\nwrote {RESULTS.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
