@@ -13,8 +13,9 @@ class DataError(ValueError):
 
 def sample_normal(n: int, mean: float, std: float, seed: int) -> np.ndarray:
     """n draws of N(mean, std) as float32, shape (n, 1); the same seed gives the same bytes."""
-    rng = np.random.default_rng(seed)
-    return rng.normal(mean, std, size=(n, 1)).astype(np.float32)
+    from gan.distributions import Mixture
+
+    return Mixture((mean,), (std,), (1.0,)).sample(n, np.random.default_rng(seed))
 
 
 def load_real(path: str | Path) -> np.ndarray:

@@ -1,11 +1,16 @@
 """Everything `evaluate` reports about one generator, from arrays (no TensorFlow): the
-distances of gan.metrics, the moments, and D's view of real and fake samples."""
+distances of gan.metrics, the moments, D's view of real and fake samples, and the noise
+floor that says whether the generated samples can be told from real ones at all."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from gan import metrics
+from gan.distributions import Mixture
+
+# The metrics whose noise floor decides `indistinguishable`.
+VERDICT = ("wasserstein_1", "ks_statistic", "kl_divergence", "mean_error", "std_error")
 
 
 def sigmoid(logit: np.ndarray) -> np.ndarray:
@@ -16,11 +21,9 @@ def softplus(x: np.ndarray) -> np.ndarray:
     return np.logaddexp(0.0, np.asarray(x, dtype=np.float64))
 
 
-def score(real: np.ndarray, fake: np.ndarray, logit_real: np.ndarray, logit_fake: np.ndarray,
-          *, bins: int, range_std: float, pseudocount: float) -> dict[str, float]:
-    """The metrics of reports/metrics.json; losses are the tutorial's minimax pair, from
-    the logit (see gan.losses) on the full real set and all generated samples."""
-    out = metrics.distances(real, fake, bins=bins, range_std=range_std, pseudocount=pseudocount)
+def sample_scores(real: np.ndarray, fake: np.ndarray, **bins) -> dict[str, float]:
+    """Distances and moment errors of `fake` against `real`."""
+    out = metrics.distances(real, fake, **bins)
     real_m, fake_m = metrics.moments(real), metrics.moments(fake)
     out.update({
         "fake_mean": fake_m["mean"],
@@ -29,9 +32,40 @@ def score(real: np.ndarray, fake: np.ndarray, logit_real: np.ndarray, logit_fake
         "fake_excess_kurtosis": fake_m["excess_kurtosis"],
         "mean_error": abs(fake_m["mean"] - real_m["mean"]),
         "std_error": abs(fake_m["std"] - real_m["std"]),
+    })
+    return out
+
+
+def noise_floor(dist: Mixture, n_real: int, n_fake: int, *, repeats: int, quantile: float,
+                seed: int, **bins) -> dict[str, float]:
+    """The `quantile` of each VERDICT metric over `repeats` comparisons of two exact
+    samples of `dist` with the sizes of the real/fake comparison: what a perfect
+    generator scores at this sample size."""
+    rng = np.random.default_rng(seed)
+    rows = [sample_scores(dist.sample(n_real, rng), dist.sample(n_fake, rng), **bins)
+            for _ in range(repeats)]
+    return {key: float(np.quantile([row[key] for row in rows], quantile)) for key in VERDICT}
+
+
+def verdict(scores: dict[str, float], floor: dict[str, float]) -> dict[str, object]:
+    """Per metric: is the generator within the floor? And overall."""
+    within = {key: bool(np.isfinite(scores[key]) and scores[key] <= floor[key]) for key in VERDICT}
+    return {"within_floor": within, "indistinguishable": all(within.values())}
+
+
+def score(real: np.ndarray, fake: np.ndarray, logit_real: np.ndarray, logit_fake: np.ndarray,
+          *, dist: Mixture, collapse_ratio: float, **bins) -> dict[str, object]:
+    """The metrics of one generator. Losses are the tutorial's minimax pair, from the
+    logit (see gan.losses), on the full real set and all generated samples."""
+    out: dict[str, object] = sample_scores(real, fake, **bins)
+    out.update(dist.mode_coverage(fake))
+    out.update({
         "d_real_mean": float(np.mean(sigmoid(logit_real))),
         "d_fake_mean": float(np.mean(sigmoid(logit_fake))),
         "loss_d": float(np.mean(softplus(-logit_real)) + np.mean(softplus(logit_fake))),
         "loss_g": float(-np.mean(softplus(logit_fake))),
     })
+    fake_std, real_std = out["fake_std"], float(np.std(real))
+    out["mode_collapse"] = bool(not np.isfinite(fake_std) or fake_std < collapse_ratio * real_std
+                                or out["modes_captured"] < 1.0)
     return out

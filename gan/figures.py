@@ -15,9 +15,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
-from scipy import stats  # noqa: E402
 
 from gan import files  # noqa: E402
+from gan.distributions import Mixture  # noqa: E402
 
 REAL, FAKE, DISC = "tab:blue", "tab:red", "tab:green"
 LN4, LN_HALF = math.log(4.0), math.log(0.5)
@@ -52,18 +52,23 @@ def kl_history(history: pd.DataFrame) -> plt.Figure:
     return fig
 
 
-def _normal_pdf(ax: plt.Axes, x: np.ndarray, mean: float, std: float) -> None:
-    ax.plot(x, stats.norm.pdf(x, mean, std), color="black", ls="--", lw=1.2,
-            label=f"true N({mean:g}, {std:g}) pdf")
+def _true_pdf(ax: plt.Axes, x: np.ndarray, dist: Mixture) -> None:
+    ax.plot(x, dist.pdf(x), color="black", ls="--", lw=1.2, label=f"true {dist.label()} pdf")
 
 
-def density(real: np.ndarray, fake: np.ndarray, mean: float, std: float) -> plt.Figure:
+def _x_range(dist: Mixture, n: int = 400) -> np.ndarray:
+    lo = min(m - 4.5 * s for m, s in zip(dist.means, dist.stds))
+    hi = max(m + 4.5 * s for m, s in zip(dist.means, dist.stds))
+    return np.linspace(lo, hi, n)
+
+
+def density(real: np.ndarray, fake: np.ndarray, dist: Mixture) -> plt.Figure:
     fig, ax = plt.subplots(figsize=(8, 5), layout="constrained")
-    x = np.linspace(mean - 4.5 * std, mean + 4.5 * std, 400)
+    x = _x_range(dist)
     if np.all(np.isfinite(fake)) and np.std(fake) > 0:
         sns.kdeplot(x=fake, ax=ax, color=FAKE, fill=True, alpha=0.25, label="generated (KDE)")
     sns.kdeplot(x=real, ax=ax, color=REAL, label="real samples (KDE)")
-    _normal_pdf(ax, x, mean, std)
+    _true_pdf(ax, x, dist)
     ax.set(title="Real vs generated distribution", xlabel="x", ylabel="density",
            xlim=(x[0], x[-1]))
     ax.legend(loc="upper right")
@@ -86,14 +91,13 @@ class _StateChart:
     `show` only changes bar heights, the D curve and the title, so an animation does not
     lay out and draw a new figure per frame."""
 
-    def __init__(self, ax: plt.Axes, grid: np.ndarray, mean: float, std: float):
+    def __init__(self, ax: plt.Axes, grid: np.ndarray, dist: Mixture):
         lo, hi = float(grid[0]), float(grid[-1])
         self.edges = np.linspace(lo, hi, 61)
         self.bars = ax.stairs(np.zeros(60), self.edges, fill=True, color=FAKE, alpha=0.35,
                               label="generated")
-        _normal_pdf(ax, grid, mean, std)
-        ax.set(xlabel="x", ylabel="density", xlim=(lo, hi),
-               ylim=(0, 1.6 / (std * math.sqrt(2 * math.pi))))
+        _true_pdf(ax, grid, dist)
+        ax.set(xlabel="x", ylabel="density", xlim=(lo, hi), ylim=(0, 1.6 * dist.pdf(grid).max()))
         twin = ax.twinx()
         (self.d_line,) = twin.plot(grid, np.full_like(grid, 0.5), color=DISC, lw=1.6, label="D(x)")
         twin.axhline(0.5, color=DISC, ls=":", lw=1)
@@ -112,37 +116,38 @@ class _StateChart:
         self.title.set_text(title)
 
 
-def final_state(fake: np.ndarray, grid: np.ndarray, d_grid: np.ndarray, mean: float,
-                std: float) -> plt.Figure:
+def final_state(fake: np.ndarray, grid: np.ndarray, d_grid: np.ndarray,
+                dist: Mixture) -> plt.Figure:
     fig, ax = plt.subplots(figsize=(8, 5), layout="constrained")
-    _StateChart(ax, grid, mean, std).show(
+    _StateChart(ax, grid, dist).show(
         fake, d_grid, "After training: real pdf, generated density, D(x)")
     return fig
 
 
-def qq(fake: np.ndarray, mean: float, std: float) -> plt.Figure:
-    """Sorted generated samples against the quantiles of N(mean, std): a straight
-    diagonal means G maps the noise onto the right distribution."""
+def qq(fake: np.ndarray, dist: Mixture) -> plt.Figure:
+    """Sorted generated samples against the quantiles of the real distribution: a
+    straight diagonal means G maps the noise onto the right distribution."""
     fig, ax = plt.subplots(figsize=(5.5, 5.5), layout="constrained")
     x = np.sort(fake[np.isfinite(fake)])
     probs = (np.arange(1, len(x) + 1) - 0.5) / max(len(x), 1)
-    theory = stats.norm.ppf(probs, mean, std)
+    theory = dist.ppf(probs)
     ax.plot(theory, x, ".", ms=2, color=FAKE, label="generated samples")
-    lim = (mean - 4.5 * std, mean + 4.5 * std)
+    span = _x_range(dist, 2)
+    lim = (float(span[0]), float(span[1]))
     ax.plot(lim, lim, color="black", ls="--", lw=1, label="y = x (perfect)")
-    ax.set(title="Q-Q plot: generator vs N(mean, std)", xlabel="normal quantile",
+    ax.set(title=f"Q-Q plot: generator vs {dist.label()}", xlabel="quantile of the real distribution",
            ylabel="generated sample quantile", xlim=lim, ylim=lim)
     ax.legend(loc="upper left")
     ax.grid(alpha=0.3)
     return fig
 
 
-def animation_frames(frames: dict[str, np.ndarray], mean: float, std: float) -> list[np.ndarray]:
+def animation_frames(frames: dict[str, np.ndarray], dist: Mixture) -> list[np.ndarray]:
     """One RGB image per snapshot: the final-state chart at that epoch, with the losses.
     The static parts are drawn once; each frame redraws only what changes (blitting)."""
     fig, ax = plt.subplots(figsize=(6.4, 4), dpi=80)
     fig.subplots_adjust(left=0.1, right=0.89, bottom=0.12, top=0.92)
-    chart = _StateChart(ax, frames["grid"], mean, std)
+    chart = _StateChart(ax, frames["grid"], dist)
     moving = [chart.bars, chart.d_line, chart.title]
     for artist in moving:
         artist.set_animated(True)

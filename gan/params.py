@@ -11,10 +11,11 @@ from __future__ import annotations
 import difflib
 import math
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (BaseModel, ConfigDict, Field, ValidationError, field_validator,
+                      model_validator)
 
 
 class ParamsError(ValueError):
@@ -33,10 +34,25 @@ class _Section(BaseModel):
 
 
 class DataParams(_Section):
+    distribution: Literal["normal", "mixture"]
     n_samples: int = Field(ge=2)
     mean: float
     std: float = Field(gt=0)
+    mixture_means: list[float] = Field(min_length=1)
+    mixture_stds: list[float] = Field(min_length=1)
+    mixture_weights: list[float] = Field(min_length=1)
     seed: int = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _mixture_is_consistent(self) -> "DataParams":
+        if not len(self.mixture_means) == len(self.mixture_stds) == len(self.mixture_weights):
+            raise ValueError("data.mixture_means, mixture_stds and mixture_weights must have "
+                             "the same length")
+        if any(s <= 0 for s in self.mixture_stds):
+            raise ValueError("data.mixture_stds must all be > 0")
+        if any(w < 0 for w in self.mixture_weights) or sum(self.mixture_weights) <= 0:
+            raise ValueError("data.mixture_weights must be >= 0 with a positive sum")
+        return self
 
 
 class ModelParams(_Section):
@@ -46,6 +62,8 @@ class ModelParams(_Section):
 
 
 class TrainParams(_Section):
+    loss: Literal["minimax", "non_saturating"]
+    ema_decay: float = Field(ge=0, lt=1)
     lr: float = Field(gt=0, le=10)
     batch_size: int = Field(ge=1)
     epochs: int = Field(ge=1)
@@ -65,6 +83,9 @@ class MetricsParams(_Section):
 class EvaluateParams(_Section):
     n_samples: int = Field(ge=2)
     seed: int = Field(ge=0)
+    floor_repeats: int = Field(ge=20)
+    floor_quantile: float = Field(gt=0.5, lt=1)
+    collapse_ratio: float = Field(gt=0, lt=1)
 
 
 SECTIONS: dict[str, type[_Section]] = {
@@ -114,7 +135,7 @@ def parse_section(raw: dict[str, Any], name: str, source: str = "params.yaml") -
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
-            key = ".".join([name, *map(str, err["loc"])])
+            key = ".".join([name, *map(str, err["loc"])]) if err["loc"] else name
             got = f" (got {err['input']!r})" if err["type"] != "missing" else ""
             problems.append(f"{key}: {err['msg']}{got}")
         raise ParamsError(f"{source}: " + "; ".join(problems)) from None

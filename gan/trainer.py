@@ -37,6 +37,7 @@ class Config:
     log_every: int
     snapshot_every: int
     loss: str = "minimax"
+    ema_decay: float = 0.0
     xla: bool = False
 
 
@@ -66,6 +67,8 @@ class Trainer(tf.Module):
         self.discriminator = networks.discriminator(cfg.d_hidden, cfg.seed)
         self.opt_d = adam.Adam(self.discriminator.params, cfg.lr, name="adam_d")
         self.opt_g = adam.Adam(self.generator.params, cfg.lr, name="adam_g")
+        # Exponential moving average of G's weights (none when ema_decay is 0).
+        self.ema = [tf.Variable(v, name="ema") for v in self.generator.params] if cfg.ema_decay else []
         self.rng = tf.random.Generator.from_seed(cfg.seed)
         self.epoch = tf.Variable(0, dtype=tf.int64, name="epoch")
         count = [tf.TensorSpec([], tf.int64)]
@@ -105,6 +108,8 @@ class Trainer(tf.Module):
         """The tutorial's step: D first, then G, on the same z."""
         self.update_discriminator(x, z)
         self.update_generator(z)
+        for average, weight in zip(self.ema, self.generator.params):
+            average.assign_sub((1.0 - self.cfg.ema_decay) * (average - weight))
 
     def _train_on(self, index: tf.Tensor) -> None:
         x = tf.gather(self.real, index)
@@ -182,6 +187,10 @@ class Trainer(tf.Module):
     def restore_backup(self) -> None:
         """Put back the variables as they were before the last `advance`."""
         _assign_all(self.variables, self._backup.copies)
+
+    def export_weights(self) -> list[np.ndarray]:
+        """The generator to export: the moving average if there is one, else G itself."""
+        return [v.numpy() for v in self.ema] if self.ema else self.generator.get_weights()
 
     def state(self) -> list[np.ndarray]:
         return [v.numpy() for v in self.variables]

@@ -11,43 +11,64 @@ import json
 
 import numpy as np
 
-from gan import data, files, params
+from gan import data, evaluation, files, params
+from gan.distributions import Mixture
 from stages.cli import PARAMS, run
 
 REAL = "data/real.npy"
-GENERATOR, DISCRIMINATOR = "models/generator", "models/discriminator"
+GENERATOR, RAW_GENERATOR = "models/generator", "models/generator_raw"
+DISCRIMINATOR = "models/discriminator"
 TRAIN_SUMMARY = "reports/train/metrics.json"
 METRICS, EVAL = "reports/metrics.json", "reports/eval.npz"
+RAW_KEYS = ("wasserstein_1", "ks_statistic", "kl_divergence", "mean_error", "std_error",
+            "fake_mean", "fake_std")
 
 
 def main() -> None:
-    p = params.load(PARAMS, "evaluate", "metrics")
-    ev, kl_params = p["evaluate"], p["metrics"]
+    p = params.load(PARAMS, "data", "evaluate", "metrics")
+    ev, bins = p["evaluate"], p["metrics"].model_dump()
+    dist = Mixture.from_params(p["data"])
     real = data.load_real(REAL)
 
-    from gan import evaluation, export
+    from gan import export
 
-    generate = export.load_signature(GENERATOR)
     judge = export.load_signature(DISCRIMINATOR, "logit")
-    g_input = generate.structured_input_signature[1]["z"].shape[1]
-    z = data.uniform_noise(ev.n_samples, g_input, ev.seed)
-    fake = generate(z=z)["x"].numpy()
+
+    def generate(path):
+        signature = export.load_signature(path)
+        g_input = signature.structured_input_signature[1]["z"].shape[1]
+        return signature(z=data.uniform_noise(ev.n_samples, g_input, ev.seed))["x"].numpy()
+
+    fake, raw_fake = generate(GENERATOR), generate(RAW_GENERATOR)
     logit_real, logit_fake = judge(x=real)["logit"].numpy(), judge(x=fake)["logit"].numpy()
     with open(TRAIN_SUMMARY) as handle:
         training = json.load(handle)
 
-    scores = evaluation.score(real, fake, logit_real, logit_fake, bins=kl_params.bins,
-                              range_std=kl_params.range_std, pseudocount=kl_params.pseudocount)
-    scores["diverged"] = bool(training.get("diverged", False))
-    scores["epochs_done"] = int(training.get("epochs_done", 0))
+    scores = evaluation.score(real, fake, logit_real, logit_fake, dist=dist,
+                              collapse_ratio=ev.collapse_ratio, **bins)
+    floor = evaluation.noise_floor(dist, len(real), len(fake), repeats=ev.floor_repeats,
+                                   quantile=ev.floor_quantile, seed=ev.seed, **bins)
+    raw = evaluation.sample_scores(real, raw_fake, **bins)
+    scores.update(evaluation.verdict(scores, floor))
+    scores.update({
+        "floor": floor,
+        "raw": {**{k: raw[k] for k in RAW_KEYS},
+                "indistinguishable": evaluation.verdict(raw, floor)["indistinguishable"]},
+        "diverged": bool(training.get("diverged", False)),
+        "epochs_done": int(training.get("epochs_done", 0)),
+    })
     files.write_json(METRICS, scores)
     grid = np.linspace(real.mean() - 4 * real.std(), real.mean() + 4 * real.std(), 401,
                        dtype=np.float32)[:, None]
-    files.write_npz(EVAL, real=real[:, 0], fake=fake[:, 0],
-                    d_real=evaluation.sigmoid(logit_real[:, 0]), d_fake=evaluation.sigmoid(logit_fake[:, 0]),
-                    grid=grid[:, 0], d_grid=evaluation.sigmoid(judge(x=grid)["logit"].numpy()[:, 0]))
-    print("evaluate: " + ", ".join(f"{k} {v:.4f}" for k, v in scores.items()
-                                   if isinstance(v, float)))
+    files.write_npz(EVAL, real=real[:, 0], fake=fake[:, 0], raw_fake=raw_fake[:, 0],
+                    d_real=evaluation.sigmoid(logit_real[:, 0]),
+                    d_fake=evaluation.sigmoid(logit_fake[:, 0]), grid=grid[:, 0],
+                    d_grid=evaluation.sigmoid(judge(x=grid)["logit"].numpy()[:, 0]))
+    verdict = "INDISTINGUISHABLE from" if scores["indistinguishable"] else "distinguishable from"
+    print(f"evaluate: generator {verdict} {dist.label()} at this sample size; "
+          + ", ".join(f"{k} {scores[k]:.4f} (floor {floor[k]:.4f})" for k in evaluation.VERDICT)
+          + ("; MODE COLLAPSE" if scores["mode_collapse"] else "")
+          + ("; TRAINING DIVERGED" if scores["diverged"] else ""))
 
 
 if __name__ == "__main__":

@@ -1,6 +1,9 @@
-"""Stage `sample`: draw the real N(mean, std) samples into data/real.npy."""
+"""Stage `sample`: draw the real samples (N(mean, std) or a mixture) into data/real.npy."""
 
-from gan import data, files, params
+import numpy as np
+
+from gan import files, params
+from gan.distributions import Mixture
 from stages.cli import PARAMS, run
 
 OUT = "data/real.npy"
@@ -8,9 +11,10 @@ OUT = "data/real.npy"
 
 def main() -> None:
     p = params.load(PARAMS, "data")["data"]
-    real = data.sample_normal(p.n_samples, p.mean, p.std, p.seed)
+    dist = Mixture.from_params(p)
+    real = dist.sample(p.n_samples, np.random.default_rng(p.seed))
     files.write_npy(OUT, real)
-    print(f"sample: {OUT}: {len(real)} draws of N({p.mean}, {p.std}), "
+    print(f"sample: {OUT}: {len(real)} draws of {dist.label()}, "
           f"sample mean {real.mean():.4f}, std {real.std():.4f}")
 
 

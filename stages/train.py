@@ -19,7 +19,8 @@ from stages.cli import PARAMS, run
 
 REAL = "data/real.npy"
 CHECKPOINTS = "models/checkpoints"
-GENERATOR, DISCRIMINATOR = "models/generator", "models/discriminator"
+GENERATOR, RAW_GENERATOR = "models/generator", "models/generator_raw"
+DISCRIMINATOR = "models/discriminator"
 LOG_DIR = "reports/train"
 FRAMES = "reports/frames.npz"
 
@@ -93,7 +94,8 @@ def main() -> None:
         sys.exit(130)
     bar.close()
 
-    export.export_generator(GENERATOR, gan.generator.get_weights())
+    export.export_generator(GENERATOR, gan.export_weights())
+    export.export_generator(RAW_GENERATOR, gan.generator.get_weights())
     export.export_discriminator(DISCRIMINATOR, gan.discriminator.get_weights())
     files.write_npz(FRAMES, **training.frames(gan))
     live.summary.update({"epochs_done": result.epochs_done, "diverged": result.diverged})

@@ -13,12 +13,15 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 
 TINY = {
-    "data": {"n_samples": 200, "mean": 0.0, "std": 1.0, "seed": 1},
+    "data": {"distribution": "normal", "n_samples": 200, "mean": 0.0, "std": 1.0,
+             "mixture_means": [-2.0, 2.0], "mixture_stds": [0.5, 0.5],
+             "mixture_weights": [0.5, 0.5], "seed": 1},
     "model": {"d_hidden": 8, "g_input": 8, "g_hidden": 4},
-    "train": {"lr": 5.0e-3, "batch_size": 64, "epochs": 40, "seed": 0, "log_every": 5,
+    "train": {"loss": "minimax", "ema_decay": 0.9, "lr": 5.0e-3, "batch_size": 64, "epochs": 40, "seed": 0, "log_every": 5,
               "snapshot_every": 10, "checkpoint_every": 20, "keep_checkpoints": 2},
     "metrics": {"bins": 20, "range_std": 4.0, "pseudocount": 0.5},
-    "evaluate": {"n_samples": 2000, "seed": 7},
+    "evaluate": {"n_samples": 2000, "seed": 7, "floor_repeats": 20, "floor_quantile": 0.95,
+                 "collapse_ratio": 0.5},
 }
 
 

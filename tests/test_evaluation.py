@@ -4,27 +4,79 @@ import numpy as np
 import pytest
 
 from gan import evaluation, losses
+from gan.distributions import Mixture
 from gan.tf_setup import tf
+
+BINS = dict(bins=40, range_std=4.0, pseudocount=0.5)
+N01 = Mixture((0.0,), (1.0,), (1.0,))
+
+
+def score(real, fake, logit_real=None, logit_fake=None, dist=N01):
+    logit_real = np.zeros((len(real), 1)) if logit_real is None else logit_real
+    logit_fake = np.zeros((len(fake), 1)) if logit_fake is None else logit_fake
+    return evaluation.score(real, fake, logit_real, logit_fake, dist=dist, collapse_ratio=0.5, **BINS)
 
 
 def test_scores_hold_every_reported_key_and_match_the_tf_losses():
     rng = np.random.default_rng(0)
     real, fake = rng.normal(size=1000), rng.normal(0.2, 1.1, size=5000)
     logit_real, logit_fake = rng.normal(size=(1000, 1)), rng.normal(size=(5000, 1))
-    s = evaluation.score(real, fake, logit_real, logit_fake, bins=40, range_std=4, pseudocount=0.5)
+    s = score(real, fake, logit_real, logit_fake)
     for key in ["kl_divergence", "js_divergence", "wasserstein_1", "ks_statistic", "fake_mean",
                 "fake_std", "d_real_mean", "d_fake_mean", "loss_d", "loss_g", "mean_error",
-                "std_error", "fake_skewness", "fake_excess_kurtosis"]:
+                "std_error", "fake_skewness", "fake_excess_kurtosis", "modes_captured", "near_mode"]:
         assert math.isfinite(s[key]), key
     assert s["loss_d"] == pytest.approx(float(losses.discriminator_loss(
         tf.constant(logit_real), tf.constant(logit_fake))), rel=1e-9)
     assert s["loss_g"] == pytest.approx(float(losses.generator_loss(tf.constant(logit_fake))), rel=1e-9)
     assert s["mean_error"] == pytest.approx(abs(fake.mean() - real.mean()))
+    assert s["mode_collapse"] is False
 
 
 def test_a_blind_discriminator_scores_the_equilibrium():
-    x = np.zeros((10, 1))
-    s = evaluation.score(np.arange(10.0), np.arange(10.0), x, x, bins=5, range_std=2, pseudocount=0.5)
+    s = score(np.arange(10.0), np.arange(10.0))
     assert s["d_real_mean"] == s["d_fake_mean"] == 0.5
     assert s["loss_d"] == pytest.approx(math.log(4))
     assert s["loss_g"] == pytest.approx(math.log(0.5))
+
+
+def test_noise_floor_matches_the_measured_percentiles():
+    # ../shared/seed/NOTES.md: 1000 vs 10,000 exact N(0,1) samples, 95th percentiles
+    # W1 0.070, KS 0.045, |mean| 0.065, |std - 1| 0.046 (200 repeats).
+    floor = evaluation.noise_floor(N01, 1000, 10_000, repeats=200, quantile=0.95, seed=0, **BINS)
+    assert floor["wasserstein_1"] == pytest.approx(0.070, rel=0.2)
+    assert floor["ks_statistic"] == pytest.approx(0.045, rel=0.2)
+    assert floor["mean_error"] == pytest.approx(0.065, rel=0.25)
+    assert floor["std_error"] == pytest.approx(0.046, rel=0.25)
+    assert 0 < floor["kl_divergence"] < 0.1
+
+
+def test_exact_samples_pass_and_a_shifted_or_narrow_generator_does_not():
+    rng = np.random.default_rng(5)
+    real = rng.normal(size=1000)
+    floor = evaluation.noise_floor(N01, 1000, 10_000, repeats=100, quantile=0.95, seed=1, **BINS)
+    good = evaluation.sample_scores(real, rng.normal(size=10_000), **BINS)
+    assert evaluation.verdict(good, floor)["indistinguishable"]
+    shifted = evaluation.sample_scores(real, rng.normal(0.2, 1.0, size=10_000), **BINS)
+    v = evaluation.verdict(shifted, floor)
+    assert not v["indistinguishable"] and not v["within_floor"]["mean_error"]
+    narrow = evaluation.sample_scores(real, rng.normal(0.0, 0.9, size=10_000), **BINS)
+    assert not evaluation.verdict(narrow, floor)["within_floor"]["std_error"]
+
+
+def test_mode_collapse_is_flagged():
+    rng = np.random.default_rng(2)
+    real = rng.normal(size=1000)
+    assert score(real, np.full(1000, -3.2))["mode_collapse"] is True
+    assert score(real, rng.normal(0, 0.3, 1000))["mode_collapse"] is True
+    mixture = Mixture((-2.0, 2.0), (0.5, 0.5), (0.5, 0.5))
+    two = mixture.sample(2000, rng)[:, 0]
+    one = rng.normal(2.0, 0.5, 2000)
+    assert score(two, two, dist=mixture)["modes_captured"] == 1.0
+    s = score(two, one, dist=mixture)
+    assert s["modes_captured"] == 0.5 and s["mode_collapse"] is True
+
+
+def test_non_finite_fakes_are_scored_as_nan_and_fail():
+    s = score(np.random.default_rng(0).normal(size=100), np.array([np.nan, 1.0]))
+    assert math.isnan(s["wasserstein_1"]) and s["mode_collapse"] is True

@@ -5,6 +5,9 @@ from PIL import Image
 from scipy import stats
 
 from gan import figures
+from gan.distributions import Mixture
+
+N01 = Mixture((0.0,), (1.0,), (1.0,))
 
 
 @pytest.fixture
@@ -29,7 +32,7 @@ def test_final_state_draws_pdf_density_and_d(tmp_path):
     grid = np.linspace(-4, 4, 201)
     d_grid = 0.5 + 0.1 * np.sin(grid)
     fake = np.random.default_rng(0).normal(size=5000)
-    fig = figures.final_state(fake, grid, d_grid, 0.0, 1.0)
+    fig = figures.final_state(fake, grid, d_grid, N01)
     ax, twin = fig.axes
     pdf = next(line for line in ax.get_lines() if "pdf" in line.get_label())
     np.testing.assert_allclose(pdf.get_ydata(), stats.norm.pdf(grid))
@@ -43,7 +46,7 @@ def test_final_state_draws_pdf_density_and_d(tmp_path):
 
 def test_qq_plots_sorted_samples_against_normal_quantiles():
     fake = np.random.default_rng(1).normal(2.0, 0.5, size=400)
-    points = figures.qq(fake, 2.0, 0.5).axes[0].get_lines()[0]
+    points = figures.qq(fake, Mixture((2.0,), (0.5,), (1.0,))).axes[0].get_lines()[0]
     np.testing.assert_array_equal(points.get_ydata(), np.sort(fake))
     assert np.corrcoef(points.get_xdata(), points.get_ydata())[0, 1] > 0.99
 
@@ -55,7 +58,7 @@ def test_animation_has_one_distinct_frame_per_snapshot(tmp_path):
               "fake": np.stack([rng.normal(m, 1, 300) for m in (-2, 0, 2)]),
               "d_grid": np.stack([np.full(201, v) for v in (0.2, 0.5, 0.8)]),
               "loss_d": np.array([2.0, 1.5, 1.39]), "loss_g": np.array([-2.0, -1.0, -0.69])}
-    images = figures.animation_frames(frames, 0.0, 1.0)
+    images = figures.animation_frames(frames, N01)
     assert len(images) == 3 and len({im.shape for im in images}) == 1
     assert not np.array_equal(images[0], images[1])
     figures.save_gif(images, tmp_path / "a.gif")
@@ -65,5 +68,5 @@ def test_animation_has_one_distinct_frame_per_snapshot(tmp_path):
 
 def test_figures_survive_a_collapsed_or_broken_generator():
     for fake in (np.zeros(100), np.array([np.nan] * 10 + [0.0] * 10)):
-        figures.density(np.random.default_rng(0).normal(size=100), fake, 0.0, 1.0)
-        figures.qq(fake, 0.0, 1.0)
+        figures.density(np.random.default_rng(0).normal(size=100), fake, N01)
+        figures.qq(fake, N01)
