@@ -27,3 +27,6 @@ bench: setup
 
 clean:
 	rm -rf $(VENV) models/checkpoints .pytest_cache
+
+sweep: setup
+	$(BIN)/python -m tools.sweep --jobs 2

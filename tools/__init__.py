@@ -1,0 +1,1 @@
+"""Command-line tools around the pipeline (`make sweep`, `make check-metrics`)."""
