@@ -5,6 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export DVC_NO_ANALYTICS := 1
+# DVC's queue workers start `dvc` by name, so the venv's bin folder goes first on PATH.
+export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 .PHONY: setup repro test bench sweep check-metrics clean
 
@@ -27,6 +29,10 @@ bench: setup
 
 clean:
 	rm -rf $(VENV) models/checkpoints .pytest_cache
+
+BASELINE ?= main
+check-metrics: setup
+	$(BIN)/python -m tools.check_metrics --baseline $(BASELINE)
 
 sweep: setup
 	$(BIN)/python -m tools.sweep --jobs 2

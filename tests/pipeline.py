@@ -47,7 +47,7 @@ def make_copy(dest: Path, params: dict | None = None) -> Path:
     tracked = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True,
                              check=True).stdout.decode().split("\0")
     for name in filter(None, tracked):
-        if name == "dvc.lock" or name.startswith(("reports/", "benchmarks/")):
+        if name == "dvc.lock" or name.startswith(("reports/", "benchmarks/", ".github/")):
             continue
         src = ROOT / name
         if src.is_file():

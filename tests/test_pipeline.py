@@ -2,12 +2,13 @@
 
 import json
 import shutil
+import sys
 
 import numpy as np
 import pytest
 import yaml
 
-from tests.pipeline import TINY, commit_all, dvc, make_copy
+from tests.pipeline import TINY, commit_all, dvc, make_copy, run
 
 pytestmark = pytest.mark.slow
 
@@ -79,3 +80,17 @@ def test_repro_notices_a_typo_added_to_a_section_and_keeps_the_results(workspace
     assert "unknown key 'train.lerning_rate'" in done.stdout + done.stderr
     for name, content in keep.items():
         assert (workspace / name).read_bytes() == content, name
+
+
+def test_metrics_gate_passes_unchanged_and_fails_a_degraded_pipeline(workspace):
+    gate = [sys.executable, "-m", "tools.check_metrics", "--baseline", "main"]
+    same = run(gate, workspace, check=False)
+    assert same.returncode == 0, same.stdout + same.stderr
+    assert "Metrics gate: passed" in same.stdout and "| wasserstein_1 |" in same.stdout
+    raw = yaml.safe_load((workspace / "params.yaml").read_text())
+    raw["train"]["epochs"] = 1  # a barely trained generator
+    (workspace / "params.yaml").write_text(yaml.safe_dump(raw))
+    dvc("repro", cwd=workspace)
+    worse = run(gate, workspace, check=False)
+    assert worse.returncode == 1, worse.stdout + worse.stderr
+    assert "Metrics gate: failed" in worse.stdout

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
@@ -38,8 +39,14 @@ COLUMNS = [
 ]
 
 
+# DVC's queue workers start `dvc` by name: the venv's bin folder must be on PATH.
+ENV = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+       "DVC_NO_ANALYTICS": "1"}
+
+
 def dvc(*args: str, check: bool = True) -> str:
-    done = subprocess.run([sys.executable, "-m", "dvc", *args], capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-m", "dvc", *args], capture_output=True, text=True,
+                          env=ENV)
     if check and done.returncode:
         sys.exit(f"dvc {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
     return done.stdout
