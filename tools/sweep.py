@@ -57,7 +57,9 @@ def run_queue(jobs: int) -> None:
     for name, sets in RUNS.items():
         dvc("exp", "run", "--queue", "-n", name, *[arg for s in sets for arg in ("-S", s)])
         print(f"queued {name}: {' '.join(sets)}", flush=True)
-    dvc("queue", "start", "-j", str(jobs))
+    # The workers outlive this call: give them no pipe of ours to hold open.
+    subprocess.run([sys.executable, "-m", "dvc", "queue", "start", "-j", str(jobs)], env=ENV,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
     started = time.monotonic()
     while True:
         status = dvc("queue", "status")
