@@ -94,3 +94,19 @@ def test_metrics_gate_passes_unchanged_and_fails_a_degraded_pipeline(workspace):
     worse = run(gate, workspace, check=False)
     assert worse.returncode == 1, worse.stdout + worse.stderr
     assert "Metrics gate: failed" in worse.stdout
+
+
+def test_push_to_a_remote_and_pull_into_a_fresh_clone_restores_everything(workspace, tmp_path):
+    remote = tmp_path / "remote"
+    dvc("remote", "add", "-d", "shared", str(remote), cwd=workspace)
+    commit_all(workspace, "add the remote")
+    dvc("push", "--run-cache", cwd=workspace)
+    clone = tmp_path / "clone"
+    run(["git", "clone", "-q", str(workspace), str(clone)], tmp_path)
+    assert not (clone / "models/generator").exists()
+    dvc("pull", "--run-cache", cwd=clone)
+    for name in OUTPUTS:
+        assert (clone / name).read_bytes() == (workspace / name).read_bytes(), name
+    assert json.loads(dvc("status", "--json", cwd=clone).stdout) == {}
+    again = dvc("repro", cwd=clone).stdout
+    assert "Running stage 'train'" not in again
