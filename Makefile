@@ -8,7 +8,7 @@ export DVC_NO_ANALYTICS := 1
 # DVC's queue workers start `dvc` by name, so the venv's bin folder goes first on PATH.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: setup repro test bench sweep check-metrics clean
+.PHONY: setup repro test bench sweep check-metrics show clean
 
 setup: $(STAMP)
 
@@ -33,6 +33,11 @@ clean:
 BASELINE ?= main
 check-metrics: setup
 	$(BIN)/python -m tools.check_metrics --baseline $(BASELINE)
+
+# `dvc exp show` with the params and metrics that matter (all columns: .venv/bin/dvc exp show)
+SHOW_KEEP := Experiment|train\.(seed|lr|loss|ema_decay)$$|^(wasserstein_1|ks_statistic|kl_divergence|fake_std|indistinguishable|mode_collapse|diverged)$$
+show: setup
+	$(BIN)/dvc exp show --md --precision 3 --drop '.*' --keep '$(SHOW_KEEP)'
 
 sweep: setup
 	$(BIN)/python -m tools.sweep --jobs 2
