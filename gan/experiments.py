@@ -41,8 +41,8 @@ def rows(exp_show: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _cell(value: Any) -> str:
-    if value is None:
-        return "null"
+    if value is None:  # missing, or null (a non-finite number)
+        return "-"
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
