@@ -55,7 +55,7 @@ class Checkpoints:
         candidates = list(reversed(self.manager.checkpoints))
         if not candidates:
             return None, "no checkpoint found"
-        pristine = [v.numpy() for v in self.trainer.variables]
+        pristine = self.trainer.state()
         reasons = []
         for path in candidates:
             name = Path(path).name
@@ -70,8 +70,7 @@ class Checkpoints:
             try:
                 self.checkpoint.read(path).assert_existing_objects_matched()
             except Exception as exc:
-                for variable, value in zip(self.trainer.variables, pristine, strict=True):
-                    variable.assign(value)
+                self.trainer.set_state(pristine)
                 reasons.append(f"{name} could not be restored ({type(exc).__name__}), skipped")
                 continue
             epoch = int(self.trainer.epoch.numpy())

@@ -87,7 +87,7 @@ class Trainer(tf.Module):
         self.frame_fake = tf.Variable(np.full((n_frames, self.n), np.nan, np.float32), name="frame_fake")
         self.frame_d = tf.Variable(np.full((n_frames, GRID_POINTS), np.nan, np.float32), name="frame_d")
         self.frame_loss = tf.Variable(np.full((n_frames, 2), np.nan, np.float32), name="frame_loss")
-        self._backup = _Untracked(self.variables)
+        self._backup = _Untracked(self.state_variables)
 
     # --- the mathematics of one step --------------------------------------------------
     def update_discriminator(self, x: tf.Tensor, z: tf.Tensor) -> None:
@@ -176,7 +176,7 @@ class Trainer(tf.Module):
     def _advance(self, n_epochs: tf.Tensor) -> dict[str, tf.Tensor]:
         """What `fit` does between two stops, in one call: back up every variable, train
         `n_epochs` epochs, then probe the result and check that the weights are finite."""
-        _assign_all(self._backup.copies, self.variables)
+        _assign_all(self._backup.copies, self.state_variables)
         self._epochs(n_epochs)
         params = self.generator.params + self.discriminator.params
         out = self._probe()
@@ -186,17 +186,23 @@ class Trainer(tf.Module):
     @tf.function(autograph=False)
     def restore_backup(self) -> None:
         """Put back the variables as they were before the last `advance`."""
-        _assign_all(self.variables, self._backup.copies)
+        _assign_all(self.state_variables, self._backup.copies)
 
     def export_weights(self) -> list[np.ndarray]:
         """The generator to export: the moving average if there is one, else G itself."""
         return [v.numpy() for v in self.ema] if self.ema else self.generator.get_weights()
 
+    @property
+    def state_variables(self) -> list[tf.Variable]:
+        """Every variable of the run, the RNG's state included (tf.Module's `variables`
+        does not look inside a tf.random.Generator)."""
+        return [*self.variables, self.rng.state]
+
     def state(self) -> list[np.ndarray]:
-        return [v.numpy() for v in self.variables]
+        return [v.numpy() for v in self.state_variables]
 
     def set_state(self, values: list[np.ndarray]) -> None:
-        for variable, value in zip(self.variables, values, strict=True):
+        for variable, value in zip(self.state_variables, values, strict=True):
             variable.assign(value)
 
 

@@ -54,14 +54,14 @@ def test_history_has_one_row_per_log_epoch(project):
     assert [int(line.split("\t")[0]) for line in table[1:]] == list(range(0, 41, 5))
 
 
-def test_experiment_runs_and_compares_against_main(project):
-    dvc("exp", "run", "-S", "train.lr=0.05", "-n", "fast-lr", cwd=project)
-    shown = json.loads(dvc("exp", "show", "--json", cwd=project).stdout)
+def test_experiment_runs_and_compares_against_main(workspace):
+    dvc("exp", "run", "-S", "train.lr=0.05", "-n", "fast-lr", cwd=workspace)
+    shown = json.loads(dvc("exp", "show", "--json", cwd=workspace).stdout)
     names = [exp.get("name") for rev in shown for exp in (rev.get("experiments") or [])]
     assert "fast-lr" in json.dumps(names)
-    diff = json.loads(dvc("metrics", "diff", "main", "fast-lr", "--json", cwd=project).stdout)
+    diff = json.loads(dvc("metrics", "diff", "main", "fast-lr", "--json", cwd=workspace).stdout)
     assert "kl_divergence" in diff["reports/metrics.json"]
-    table = dvc("metrics", "diff", "main", "fast-lr", "--md", cwd=project).stdout
+    table = dvc("metrics", "diff", "main", "fast-lr", "--md", cwd=workspace).stdout
     assert "| reports/metrics.json" in table and "wasserstein_1" in table
 
 

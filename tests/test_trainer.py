@@ -148,3 +148,23 @@ def test_interrupt_before_a_stop_is_recorded_rolls_back(real):
         training.fit(t, interrupted_kl)
     assert int(t.epoch.numpy()) == 2  # rows for 0 and 2 are in; 3's is not
     assert [e for e, _ in training.history_rows(t, 6)] == [0, 2]
+
+
+def test_interrupted_then_continued_run_equals_the_uninterrupted_one(real):
+    """The rollback restores the RNG too: continuing gives the uninterrupted run."""
+    whole = training.Trainer(real, config(epochs=6))
+    training.fit(whole, kl_for(real))
+    t = training.Trainer(real, config(epochs=6))
+    kl, calls = kl_for(real), []
+
+    def interrupted_kl(fake):
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return kl(fake)
+
+    with pytest.raises(KeyboardInterrupt):
+        training.fit(t, interrupted_kl)
+    training.fit(t, kl)
+    for a, b in zip(whole.state(), t.state()):
+        np.testing.assert_array_equal(a, b)
