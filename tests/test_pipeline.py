@@ -48,6 +48,28 @@ def test_repro_writes_every_output_and_leaves_a_clean_status(project):
     assert real.shape == (200, 1) and real.dtype == np.float32
 
 
+def test_animation_has_a_frame_per_snapshot(project):
+    from PIL import Image
+
+    with Image.open(project / "reports/figures/training.gif") as gif:
+        assert gif.n_frames == TINY["train"]["epochs"] // TINY["train"]["snapshot_every"] + 1
+    with np.load(project / "reports/frames.npz") as frames:
+        assert list(frames["epoch"]) == list(range(0, 41, 10))
+
+
+def test_mixture_data_runs_and_reports_mode_coverage(workspace):
+    raw = yaml.safe_load((workspace / "params.yaml").read_text())
+    raw["data"]["distribution"] = "mixture"
+    (workspace / "params.yaml").write_text(yaml.safe_dump(raw))
+    dvc("repro", cwd=workspace)
+    real = np.load(workspace / "data/real.npy")[:, 0]
+    assert np.mean(real < 0) == pytest.approx(0.5, abs=0.1)
+    assert abs(np.mean(np.abs(real)) - 2.0) < 0.3  # two modes at -2 and 2
+    metrics = json.loads((workspace / "reports/metrics.json").read_text())
+    assert 0.0 <= metrics["modes_captured"] <= 1.0 and 0.0 <= metrics["near_mode"] <= 1.0
+    assert "floor" in metrics and isinstance(metrics["indistinguishable"], bool)
+
+
 def test_history_has_one_row_per_log_epoch(project):
     table = (project / "reports/train/plots/metrics/loss_d.tsv").read_text().splitlines()
     assert table[0] == "step\tloss_d"
@@ -63,6 +85,12 @@ def test_experiment_runs_and_compares_against_main(workspace):
     assert "kl_divergence" in diff["reports/metrics.json"]
     table = dvc("metrics", "diff", "main", "fast-lr", "--md", cwd=workspace).stdout
     assert "| reports/metrics.json" in table and "wasserstein_1" in table
+    plots = json.loads(dvc("plots", "diff", "main", "fast-lr", "--json", cwd=workspace).stdout)
+    for curve in ("loss_d.tsv", "kl_divergence.tsv"):
+        key = next(k for k in plots["data"] if k.endswith(curve))
+        revisions = {point["rev"] for block in plots["data"][key]
+                     for point in block["content"]["data"]["values"]}
+        assert revisions == {"main", "fast-lr"}, (curve, revisions)
 
 
 def test_param_written_as_exponent_by_exp_run_is_accepted(workspace):

@@ -17,6 +17,20 @@ def kl_for(real):
     return lambda fake: metrics.kl_divergence(p, metrics.histogram(fake, edges, 0.5))
 
 
+def interrupting_kl(real, on_call):
+    """A KL that raises KeyboardInterrupt on its n-th call: after `advance` has trained
+    to a stop, before that stop's row is stored."""
+    kl, calls = kl_for(real), []
+
+    def interrupted(fake):
+        calls.append(1)
+        if len(calls) == on_call:
+            raise KeyboardInterrupt
+        return kl(fake)
+
+    return interrupted
+
+
 def weights(net):
     return [w.copy() for w in net.get_weights()]
 
@@ -136,16 +150,8 @@ def test_interrupt_after_a_stop_keeps_it(real):
 
 def test_interrupt_before_a_stop_is_recorded_rolls_back(real):
     t = training.Trainer(real, config(epochs=6))
-    kl, calls = kl_for(real), []
-
-    def interrupted_kl(fake):  # runs after training to epoch 3, before its row is stored
-        calls.append(1)
-        if len(calls) == 3:
-            raise KeyboardInterrupt
-        return kl(fake)
-
     with pytest.raises(KeyboardInterrupt):
-        training.fit(t, interrupted_kl)
+        training.fit(t, interrupting_kl(real, on_call=3))
     assert int(t.epoch.numpy()) == 2  # rows for 0 and 2 are in; 3's is not
     assert [e for e, _ in training.history_rows(t, 6)] == [0, 2]
 
@@ -155,16 +161,8 @@ def test_interrupted_then_continued_run_equals_the_uninterrupted_one(real):
     whole = training.Trainer(real, config(epochs=6))
     training.fit(whole, kl_for(real))
     t = training.Trainer(real, config(epochs=6))
-    kl, calls = kl_for(real), []
-
-    def interrupted_kl(fake):
-        calls.append(1)
-        if len(calls) == 3:
-            raise KeyboardInterrupt
-        return kl(fake)
-
     with pytest.raises(KeyboardInterrupt):
-        training.fit(t, interrupted_kl)
-    training.fit(t, kl)
+        training.fit(t, interrupting_kl(real, on_call=3))
+    training.fit(t, kl_for(real))
     for a, b in zip(whole.state(), t.state()):
         np.testing.assert_array_equal(a, b)
