@@ -1,14 +1,19 @@
 """End to end: the real `dvc repro` and `dvc exp run` in a temporary copy, tiny config."""
 
 import json
+import os
 import shutil
+import subprocess
 import sys
+import time
+from pathlib import Path
 
 import numpy as np
 import pytest
 import yaml
 
-from tests.pipeline import TINY, commit_all, dvc, make_copy, run
+from gan import experiments
+from tests.pipeline import TINY, commit_all, dvc, env, make_copy, run
 
 pytestmark = pytest.mark.slow
 
@@ -138,3 +143,28 @@ def test_push_to_a_remote_and_pull_into_a_fresh_clone_restores_everything(worksp
     assert json.loads(dvc("status", "--json", cwd=clone).stdout) == {}
     again = dvc("repro", cwd=clone).stdout
     assert "Running stage 'train'" not in again
+
+
+def test_queued_experiments_run_in_parallel_without_touching_the_workspace(workspace):
+    keep = {name: (workspace / name).read_bytes()
+            for name in ["params.yaml", "dvc.lock", "reports/metrics.json"]}
+    for seed in (0, 1):  # seed 0 is the workspace's own configuration
+        dvc("exp", "run", "--queue", "-S", f"train.seed={seed}", "-n", f"q{seed}", cwd=workspace)
+    env_path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
+    subprocess.run([sys.executable, "-m", "dvc", "queue", "start", "-j", "2"], cwd=workspace,
+                   env={**env(), "PATH": env_path}, check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 400
+    while time.monotonic() < deadline:
+        status = dvc("queue", "status", cwd=workspace).stdout
+        if "Queued" not in status and "Running" not in status:
+            break
+        time.sleep(3)
+    assert status.count("Success") == 2, status
+    for name, content in keep.items():
+        assert (workspace / name).read_bytes() == content, name
+    shown = experiments.rows(json.loads(dvc("exp", "show", "--json", cwd=workspace).stdout))
+    by_name = {row["name"]: row for row in shown}
+    committed = json.loads(keep["reports/metrics.json"])
+    assert by_name["q0"]["wasserstein_1"] == committed["wasserstein_1"]  # same params, same bytes
+    assert by_name["q1"]["wasserstein_1"] != committed["wasserstein_1"]
