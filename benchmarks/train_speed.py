@@ -15,7 +15,7 @@ Prints a table and writes benchmarks/results.json.
 from __future__ import annotations
 
 import argparse
-import json
+import math
 import os
 import platform
 import shutil
@@ -28,9 +28,10 @@ from pathlib import Path
 
 import numpy as np
 
+from gan import files
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results.json"
-STEPS_PER_EPOCH = 4  # 1000 samples in batches of 300: 300, 300, 300, 100
 
 
 def cpu_name() -> str:
@@ -58,20 +59,31 @@ def measured(args: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, fl
     return float(out[0]), float(out[1])
 
 
+def default_config(xla: bool = False):
+    from gan import params, trainer as training
+
+    p = params.load(ROOT / "params.yaml", "model", "train")
+    return training.Config(**p["model"].model_dump(), **p["train"].model_dump(
+        exclude={"checkpoint_every", "keep_checkpoints"}), xla=xla)
+
+
 def tutorial_step_ms(real: np.ndarray, epochs: int) -> dict[str, float]:
     from benchmarks import tutorial_loop
 
-    times = tutorial_loop.run(real, epochs + 1)[STEPS_PER_EPOCH:]  # first epoch warms up
+    cfg = default_config()
+    steps_per_epoch = math.ceil(len(real) / cfg.batch_size)
+    times = tutorial_loop.run(real, epochs + 1, d_hidden=cfg.d_hidden, g_input=cfg.g_input,
+                              g_hidden=cfg.g_hidden, lr=cfg.lr, batch_size=cfg.batch_size,
+                              seed=cfg.seed)[steps_per_epoch:]  # the first epoch warms up
     return {"ms_per_step": 1000 * statistics.median(times), "steps_timed": len(times)}
 
 
 def trainer_step_ms(real: np.ndarray, xla: bool, epochs: int) -> dict[str, float]:
-    from gan import params, trainer as training
+    from gan import trainer as training
     from gan.tf_setup import tf
 
-    p = params.load(ROOT / "params.yaml", "model", "train")
-    cfg = training.Config(**p["model"].model_dump(), **p["train"].model_dump(
-        exclude={"checkpoint_every", "keep_checkpoints"}), xla=xla)
+    cfg = default_config(xla)
+    steps_per_epoch = math.ceil(len(real) / cfg.batch_size)
     t = training.Trainer(real, cfg)
     one = tf.constant(1, tf.int64)
     start = time.perf_counter()
@@ -84,7 +96,7 @@ def trainer_step_ms(real: np.ndarray, xla: bool, epochs: int) -> dict[str, float
     for _ in range(3):
         start = time.perf_counter()
         t.run_epochs(tf.constant(epochs, tf.int64))
-        runs.append((time.perf_counter() - start) / (epochs * STEPS_PER_EPOCH))
+        runs.append((time.perf_counter() - start) / (epochs * steps_per_epoch))
     return {"ms_per_step": 1000 * min(runs), "ms_per_step_median": 1000 * statistics.median(runs),
             "trace_compile_s": first - one_epoch}
 
@@ -125,9 +137,11 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="skip the dvc repro timings")
     args = parser.parse_args()
 
-    from gan.data import sample_normal
+    from gan import params
+    from gan.distributions import Mixture
 
-    real = sample_normal(1000, 0.0, 1.0, seed=42)
+    p = params.load(ROOT / "params.yaml", "data")["data"]
+    real = Mixture.from_params(p).sample(p.n_samples, np.random.default_rng(p.seed))
     print("tutorial eager loop ...", flush=True)
     tutorial = tutorial_step_ms(real, epochs=5)
     print(f"  {tutorial['ms_per_step']:.2f} ms/step", flush=True)
@@ -152,7 +166,7 @@ def main() -> None:
         "pipeline": pipeline,
     }
     if not args.quick:
-        RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
+        files.write_json(RESULTS, results)
     print()
     print("| measurement | value |")
     print("|---|---|")

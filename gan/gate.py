@@ -26,7 +26,9 @@ def violations(diff: dict[str, Any], rules: dict[str, Any]) -> list[str]:
             found.append(f"{key}: {old:.4g} -> {new:.4g} (worse by {new - old:.4g}, "
                          f"tolerance {tolerance})")
     for key, bad in rules.get("flags", {}).items():
-        if key in changes and changes[key].get("new") == bad and changes[key].get("old") != bad:
+        if key not in changes:
+            found.append(f"{key}: missing from {rules['file']}")
+        elif changes[key].get("new") == bad and changes[key].get("old") != bad:
             found.append(f"{key}: {changes[key].get('old')} -> {bad}")
     return found
 

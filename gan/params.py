@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import math
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import (BaseModel, ConfigDict, Field, ValidationError, field_validator,
@@ -28,19 +28,21 @@ class _Section(BaseModel):
     @field_validator("*", mode="after")
     @classmethod
     def _finite(cls, value: Any) -> Any:
-        if isinstance(value, float) and not math.isfinite(value):
-            raise ValueError("must be a finite number")
+        items = value if isinstance(value, list) else [value]
+        if any(isinstance(v, float) and not math.isfinite(v) for v in items):
+            raise ValueError("must be finite numbers" if isinstance(value, list)
+                             else "must be a finite number")
         return value
 
 
 class DataParams(_Section):
     distribution: Literal["normal", "mixture"]
     n_samples: int = Field(ge=2)
-    mean: float
-    std: float = Field(gt=0)
-    mixture_means: list[float] = Field(min_length=1)
-    mixture_stds: list[float] = Field(min_length=1)
-    mixture_weights: list[float] = Field(min_length=1)
+    mean: float = Field(ge=-1e6, le=1e6)
+    std: float = Field(gt=0, le=1e6)
+    mixture_means: list[Annotated[float, Field(ge=-1e6, le=1e6)]] = Field(min_length=1)
+    mixture_stds: list[Annotated[float, Field(le=1e6)]] = Field(min_length=1)
+    mixture_weights: list[Annotated[float, Field(le=1e6)]] = Field(min_length=1)
     seed: int = Field(ge=0)
 
     @model_validator(mode="after")
@@ -66,7 +68,7 @@ class TrainParams(_Section):
     ema_decay: float = Field(ge=0, lt=1)
     lr: float = Field(gt=0, le=10)
     batch_size: int = Field(ge=1)
-    epochs: int = Field(ge=1)
+    epochs: int = Field(ge=1, le=1_000_000)
     seed: int = Field(ge=0)
     log_every: int = Field(ge=1)
     snapshot_every: int = Field(ge=1)

@@ -4,8 +4,8 @@ Per epoch: a fresh shuffle of the real samples, batches of `batch_size` with the
 partial batch kept, and per batch one D update then one G update on the same noise z.
 All of that runs inside one `tf.function` (an in-graph loop over epochs and batches, with
 shuffling and noise from a seeded `tf.random.Generator`), so Python is only visited to
-log, snapshot and checkpoint. `step_reference` is the same step, one call per batch, kept
-to test that the fast loop computes the same thing.
+log, snapshot and checkpoint. `epoch_reference` is the same epoch, one eager call per
+batch, kept to test that the fast loop computes the same thing.
 """
 
 from __future__ import annotations

@@ -48,7 +48,7 @@ def main() -> None:
     cfg = training.Config(**model.model_dump(), **train.model_dump(
         exclude={"checkpoint_every", "keep_checkpoints"}))
     gan = training.Trainer(real, cfg)
-    sources = sorted(Path("gan").glob("*.py")) + [Path(__file__)]
+    sources = sorted(Path("gan").glob("*.py")) + [Path(__file__), Path("requirements.lock")]
     store = checkpoints.Checkpoints(
         CHECKPOINTS, gan, keep=train.keep_checkpoints,
         fingerprint=checkpoints.fingerprint(real, {k: v.model_dump() for k, v in p.items()}, sources))
@@ -72,15 +72,16 @@ def main() -> None:
         for name, value in row.items():
             live.log_metric(name, value)
 
-    for epoch, row in training.history_rows(gan, start or 0) if start is not None else []:
-        log_row(epoch, row)
+    if start is not None:  # a resumed run: rewrite the log up to where it stopped
+        for epoch, row in training.history_rows(gan, start):
+            log_row(epoch, row)
 
     bar = tqdm(total=cfg.epochs, initial=start or 0, unit="epoch", desc="train",
                mininterval=1.0, file=sys.stderr, dynamic_ncols=True)
 
     def show(epoch):
         bar.update(epoch - bar.n)
-        h = gan.history.numpy()[training.row_index(epoch, cfg.log_every)]
+        h = gan.history.numpy()[epoch // cfg.log_every]  # the newest row written
         bar.set_postfix(loss_d=f"{h[0]:.3f}", loss_g=f"{h[1]:.3f}", kl=f"{h[2]:.3f}", refresh=False)
 
     signal.signal(signal.SIGTERM, _raise_interrupt)
@@ -92,6 +93,7 @@ def main() -> None:
         saved = store.save(int(gan.epoch.numpy()))
         print(f"\ntrain: interrupted; saved {saved}; run `dvc repro` to resume", file=sys.stderr)
         sys.exit(130)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     bar.close()
 
     export.export_generator(GENERATOR, gan.export_weights())

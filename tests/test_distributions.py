@@ -39,3 +39,18 @@ def test_mixture_params_are_validated(tmp_path):
     (tmp_path / "p.yaml").write_text(yaml.safe_dump(raw))
     with pytest.raises(params.ParamsError, match="data.distribution"):
         params.load(tmp_path / "p.yaml", "data")
+
+
+@pytest.mark.parametrize("key, value, words", [
+    ("mixture_weights", [float("inf"), 1.0], r"data\.mixture_weights\.0: .*\(got inf\)"),
+    ("mixture_means", [float("nan"), 2.0], r"data\.mixture_means\.0: .*\(got nan\)"),
+    ("mean", 1e39, "data.mean"),
+])
+def test_non_finite_or_huge_values_are_refused(tmp_path, key, value, words):
+    import yaml
+
+    raw = yaml.safe_load(open("params.yaml"))
+    raw["data"][key] = value
+    (tmp_path / "p.yaml").write_text(yaml.safe_dump(raw))
+    with pytest.raises(params.ParamsError, match=words):
+        params.load(tmp_path / "p.yaml", "data")

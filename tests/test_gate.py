@@ -42,3 +42,9 @@ def test_markdown_lists_every_guarded_metric():
     assert table.startswith("| metric | main | workspace | change | guard |")
     for key in list(RULES["numbers"]) + list(RULES["flags"]):
         assert f"| {key} |" in table
+
+
+def test_a_missing_flag_fails():
+    partial = diff(**SAME)
+    del partial["reports/metrics.json"]["indistinguishable"]
+    assert gate.violations(partial, RULES) == ["indistinguishable: missing from reports/metrics.json"]

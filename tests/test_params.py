@@ -42,7 +42,8 @@ def test_plain_yaml_exponent_is_read_as_a_float(tmp_path):
     ("model", "d_hidden", 0, ["model.d_hidden", "greater than or equal to 1"]),
     ("train", "batch_size", "many", ["train.batch_size", "'many'"]),
     ("data", "std", 0, ["data.std"]),
-    ("data", "mean", float("nan"), ["data.mean", "finite"]),
+    ("data", "mean", float("nan"), ["data.mean", "(got nan)"]),
+    ("data", "mixture_stds", [0.5, float("inf")], ["data.mixture_stds", "inf"]),
     ("train", "epochs", 2.5, ["train.epochs"]),
 ])
 def test_bad_values_name_the_key(tmp_path, section, key, value, words):
