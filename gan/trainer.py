@@ -298,9 +298,9 @@ def _record(trainer: Trainer, epoch: int, probe: dict[str, tf.Tensor],
 def history_rows(trainer: Trainer, up_to_epoch: int) -> list[tuple[int, dict[str, float]]]:
     """The stored history rows up to an epoch (to replay a resumed run's log)."""
     cfg, table = trainer.cfg, trainer.history.numpy()
-    epochs = sorted({min(i * cfg.log_every, cfg.epochs) for i in range(len(table))})
-    return [(e, dict(zip(HISTORY, map(float, table[row_index(e, cfg.log_every)]))))
-            for e in epochs if e <= up_to_epoch and not np.isnan(table[row_index(e, cfg.log_every), 0])]
+    rows = ((min(i * cfg.log_every, cfg.epochs), row) for i, row in enumerate(table))
+    return [(epoch, dict(zip(HISTORY, map(float, row)))) for epoch, row in rows
+            if epoch <= up_to_epoch and not np.isnan(row[0])]
 
 
 def frames(trainer: Trainer) -> dict[str, np.ndarray]:

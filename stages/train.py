@@ -105,7 +105,7 @@ def main() -> None:
     live.end()
     state = "DIVERGED, kept the last finite state" if result.diverged else "done"
     print(f"train: {state} at epoch {result.epochs_done}/{cfg.epochs} in "
-          f"{time.perf_counter() - started:.1f} s; exported {GENERATOR}, {DISCRIMINATOR}")
+          f"{time.perf_counter() - started:.1f} s; exported {GENERATOR}, {RAW_GENERATOR}, {DISCRIMINATOR}")
 
 
 if __name__ == "__main__":
