@@ -38,7 +38,18 @@ def load_real(path: str | Path) -> np.ndarray:
     return array.astype(np.float32, copy=False)
 
 
-def uniform_noise(n: int, dim: int, seed: int) -> np.ndarray:
-    """Generator input z ~ U(-1, 1)^dim, as the tutorial draws it, from a seeded numpy RNG."""
+# The generator's input distributions: the tutorial's U(-1, 1), or N(0, 1).
+NOISES = ("uniform", "normal")
+
+
+def noise(n: int, dim: int, seed: int, kind: str = "uniform") -> np.ndarray:
+    """Generator input z, shape (n, dim), float32, from a seeded numpy RNG: U(-1, 1)^dim
+    as the tutorial draws it, or N(0, 1)^dim."""
     rng = np.random.default_rng(seed)
-    return rng.uniform(-1.0, 1.0, size=(n, dim)).astype(np.float32)
+    if kind == "uniform":
+        z = rng.uniform(-1.0, 1.0, size=(n, dim))
+    elif kind == "normal":
+        z = rng.standard_normal((n, dim))
+    else:
+        raise ValueError(f"unknown noise {kind!r}; expected one of {NOISES}")
+    return z.astype(np.float32)

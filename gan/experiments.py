@@ -60,16 +60,17 @@ def markdown(table: list[dict[str, Any]], columns: list[tuple[str, str]]) -> str
 
 
 def figure(table: list[dict[str, Any]]):
-    """W1 and KS of every run against the noise floor (log scale), flags marked."""
+    """W1, KS and KL of every run against the noise floor (log scale), flags marked."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(1, 2, figsize=(11, 0.35 * len(table) + 1.8), sharey=True,
+    fig, axes = plt.subplots(1, 3, figsize=(14, 0.35 * len(table) + 1.8), sharey=True,
                              layout="constrained")
     names = [row["name"] for row in table]
-    for ax, key, label in zip(axes, ("wasserstein_1", "ks_statistic"), ("W1", "KS statistic")):
+    for ax, key, label in zip(axes, ("wasserstein_1", "ks_statistic", "kl_divergence"),
+                              ("W1", "KS statistic", "KL (shared bins)")):
         for y, row in enumerate(table):
             value = row.get(key)
             if value is None:

@@ -61,11 +61,13 @@ class ModelParams(_Section):
     d_hidden: int = Field(ge=1, le=4096)
     g_input: int = Field(ge=1, le=4096)
     g_hidden: int = Field(ge=1, le=4096)
+    noise: Literal["uniform", "normal"]
 
 
 class TrainParams(_Section):
     loss: Literal["minimax", "non_saturating"]
     ema_decay: float = Field(ge=0, lt=1)
+    d_steps: int = Field(ge=1, le=100)
     lr: float = Field(gt=0, le=10)
     batch_size: int = Field(ge=1)
     epochs: int = Field(ge=1, le=1_000_000)

@@ -1,7 +1,8 @@
 """The training loop: the tutorial's algorithm, run many epochs per compiled call.
 
 Per epoch: a fresh shuffle of the real samples, batches of `batch_size` with the last
-partial batch kept, and per batch one D update then one G update on the same noise z.
+partial batch kept, and per batch `d_steps` D updates (the tutorial: one) then one G
+update on the same noise z.
 All of that runs inside one `tf.function` (an in-graph loop over epochs and batches, with
 shuffling and noise from a seeded `tf.random.Generator`), so Python is only visited to
 log, snapshot and checkpoint. `epoch_reference` is the same epoch, one eager call per
@@ -17,7 +18,7 @@ from typing import Callable
 import numpy as np
 
 from gan import adam, losses, networks
-from gan.data import uniform_noise
+from gan.data import noise
 from gan.tf_setup import tf
 
 # What every history row holds, in this order (the epoch is the row's step).
@@ -38,6 +39,8 @@ class Config:
     snapshot_every: int
     loss: str = "minimax"
     ema_decay: float = 0.0
+    noise: str = "uniform"
+    d_steps: int = 1
     xla: bool = False
 
 
@@ -59,6 +62,8 @@ class Trainer(tf.Module):
             raise ValueError(
                 f"train.batch_size ({cfg.batch_size}) is larger than the number of real "
                 f"samples ({len(real)})")
+        if cfg.d_steps < 1:
+            raise ValueError(f"train.d_steps must be at least 1, got {cfg.d_steps}")
         self.cfg = cfg
         self.n = len(real)
         self.n_batches = math.ceil(self.n / cfg.batch_size)
@@ -77,7 +82,7 @@ class Trainer(tf.Module):
         self.advance = tf.function(self._advance, jit_compile=cfg.xla, autograph=False,
                                    input_signature=count)
         # Fixed probe inputs: the same noise at every log row, so rows and frames compare.
-        self.z_probe = tf.constant(uniform_noise(self.n, cfg.g_input, seed=cfg.seed + 1_000_003))
+        self.z_probe = tf.constant(noise(self.n, cfg.g_input, cfg.seed + 1_000_003, cfg.noise))
         centre, scale = float(np.mean(real)), float(np.std(real))
         self.grid = tf.constant(np.linspace(centre - 4 * scale, centre + 4 * scale,
                                             GRID_POINTS, dtype=np.float32)[:, None])
@@ -90,11 +95,11 @@ class Trainer(tf.Module):
         self._backup = _Untracked(self.state_variables)
 
     # --- the mathematics of one step --------------------------------------------------
-    def update_discriminator(self, x: tf.Tensor, z: tf.Tensor) -> None:
-        """One Adam step of D on a batch (G's weights untouched)."""
-        d, g = self.discriminator, self.generator
+    def update_discriminator(self, x: tf.Tensor, fake: tf.Tensor) -> None:
+        """One Adam step of D on a batch of real and generated samples."""
+        d = self.discriminator
         with tf.GradientTape() as tape:
-            loss = losses.discriminator_loss(d(x), d(g(z)))
+            loss = losses.discriminator_loss(d(x), d(fake))
         self.opt_d.apply(tape.gradient(loss, d.params), d.params)
 
     def update_generator(self, z: tf.Tensor) -> None:
@@ -105,16 +110,25 @@ class Trainer(tf.Module):
         self.opt_g.apply(tape.gradient(loss, g.params), g.params)
 
     def _step(self, x: tf.Tensor, z: tf.Tensor) -> None:
-        """The tutorial's step: D first, then G, on the same z."""
-        self.update_discriminator(x, z)
+        """The tutorial's step: D first, then G, on the same z. With d_steps > 1, D takes
+        that many updates on this batch before G's one (k in Goodfellow et al.'s
+        algorithm 1): a D closer to its optimum for the current G, whose gradient then
+        points G more steadily towards the data."""
+        fake = self.generator(z)
+        for _ in range(self.cfg.d_steps):
+            self.update_discriminator(x, fake)
         self.update_generator(z)
         for average, weight in zip(self.ema, self.generator.params):
             average.assign_sub((1.0 - self.cfg.ema_decay) * (average - weight))
 
     def _train_on(self, index: tf.Tensor) -> None:
-        x = tf.gather(self.real, index)
-        z = self.rng.uniform([index.shape[0], self.cfg.g_input], -1.0, 1.0)
-        self._step(x, z)
+        self._step(tf.gather(self.real, index), self._noise(index.shape[0]))
+
+    def _noise(self, n: int) -> tf.Tensor:
+        """A batch of generator inputs from the run's RNG: U(-1, 1) or N(0, 1)."""
+        if self.cfg.noise == "normal":
+            return self.rng.normal([n, self.cfg.g_input])
+        return self.rng.uniform([n, self.cfg.g_input], -1.0, 1.0)
 
     def _epochs(self, n_epochs: tf.Tensor) -> tf.Tensor:
         """Train `n_epochs` epochs in one graph: a while loop over epochs, and in each a
@@ -145,9 +159,7 @@ class Trainer(tf.Module):
         order = tf.argsort(self.rng.uniform([self.n]), stable=True).numpy()
         for start in range(0, self.n, self.cfg.batch_size):
             index = order[start:start + self.cfg.batch_size]
-            x = tf.gather(self.real, index)
-            z = self.rng.uniform([len(index), self.cfg.g_input], -1.0, 1.0)
-            self._step(x, z)
+            self._step(tf.gather(self.real, index), self._noise(len(index)))
         self.epoch.assign_add(1)
 
     # --- looking at the current state --------------------------------------------------

@@ -25,7 +25,7 @@ RAW_KEYS = ("wasserstein_1", "ks_statistic", "kl_divergence", "mean_error", "std
 
 
 def main() -> None:
-    p = params.load(PARAMS, "data", "evaluate", "metrics")
+    p = params.load(PARAMS, "data", "model", "evaluate", "metrics")
     ev, bins = p["evaluate"], p["metrics"].model_dump()
     dist = Mixture.from_params(p["data"])
     real = data.load_real(REAL)
@@ -37,7 +37,8 @@ def main() -> None:
     def generate(path):
         signature = export.load_signature(path)
         g_input = signature.structured_input_signature[1]["z"].shape[1]
-        return signature(z=data.uniform_noise(ev.n_samples, g_input, ev.seed))["x"].numpy()
+        z = data.noise(ev.n_samples, g_input, ev.seed, p["model"].noise)
+        return signature(z=z)["x"].numpy()
 
     fake, raw_fake = generate(GENERATOR), generate(RAW_GENERATOR)
     logit_real, logit_fake = judge(x=real)["logit"].numpy(), judge(x=fake)["logit"].numpy()

@@ -15,10 +15,24 @@ def test_sampling_is_reproducible_by_seed():
 
 
 def test_noise_is_uniform_in_the_cube_and_seeded():
-    z = data.uniform_noise(1000, 8, seed=1)
+    z = data.noise(1000, 8, seed=1)
     assert z.shape == (1000, 8) and z.dtype == np.float32
     assert z.min() >= -1 and z.max() <= 1
-    assert np.array_equal(z, data.uniform_noise(1000, 8, seed=1))
+    assert np.array_equal(z, data.noise(1000, 8, seed=1, kind="uniform"))
+    assert not np.array_equal(z, data.noise(1000, 8, seed=2))
+
+
+def test_normal_noise_is_standard_normal_and_seeded():
+    z = data.noise(20000, 4, seed=1, kind="normal")
+    assert z.shape == (20000, 4) and z.dtype == np.float32
+    assert np.all(np.abs(z.mean(0)) < 0.03) and np.all(np.abs(z.std(0) - 1) < 0.03)
+    assert np.abs(z).max() > 3  # unbounded, unlike the uniform cube
+    assert np.array_equal(z, data.noise(20000, 4, seed=1, kind="normal"))
+
+
+def test_unknown_noise_is_refused():
+    with pytest.raises(ValueError, match="'gauss'.*uniform"):
+        data.noise(3, 2, seed=0, kind="gauss")
 
 
 def test_load_real_round_trip(tmp_path):

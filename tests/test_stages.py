@@ -48,6 +48,8 @@ DELETE = object()
 @pytest.mark.parametrize("name, section, key, value, words", [
     ("train", "train", "lr", -0.001, ["train.lr", "greater than 0"]),
     ("train", "model", "g_hidden", 0, ["model.g_hidden"]),
+    ("train", "train", "d_steps", 0, ["train.d_steps"]),
+    ("evaluate", "model", "noise", "gaussian", ["model.noise", "'uniform' or 'normal'"]),
     ("train", "train", "lrr", 0.1, ["unknown key 'train.lrr'", "did you mean 'lr'"]),
     ("train", "train", "batch_size", "three hundred", ["train.batch_size", "three hundred"]),
     ("train", "train", "batch_size", 5000, ["train.batch_size (5000)", "data/real.npy"]),

@@ -43,7 +43,7 @@ def test_a_step_changes_only_the_variables_it_should(real):
     t = training.Trainer(real, config())
     x, z = tf.constant(real[:30]), tf.random.uniform([30, 8], -1, 1, seed=0)
     g0, d0 = weights(t.generator), weights(t.discriminator)
-    t.update_discriminator(x, z)
+    t.update_discriminator(x, t.generator(z))
     g1, d1 = weights(t.generator), weights(t.discriminator)
     assert not any(changed(g0, g1)) and all(changed(d0, d1))
     t.update_generator(z)
@@ -73,6 +73,46 @@ def test_fast_loop_equals_the_per_batch_reference(real):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
     assert not np.array_equal(fast.generator.get_weights()[0],
                               training.Trainer(real, config()).generator.get_weights()[0])
+
+
+@pytest.mark.parametrize("noise", ["uniform", "normal"])
+def test_fast_loop_equals_the_reference_with_several_d_steps(real, noise):
+    fast = training.Trainer(real, config(d_steps=3, noise=noise))
+    slow = training.Trainer(real, config(d_steps=3, noise=noise))
+    fast.run_epochs(tf.constant(2, tf.int64))
+    for _ in range(2):
+        slow.epoch_reference()
+    for a, b in zip(fast.generator.get_weights() + fast.discriminator.get_weights(),
+                    slow.generator.get_weights() + slow.discriminator.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+def test_d_steps_updates_d_that_many_times_per_batch(real):
+    t = training.Trainer(real, config(d_steps=3))
+    t.run_epochs(tf.constant(2, tf.int64))  # 4 batches per epoch
+    assert int(t.opt_d.iterations.numpy()) == 3 * 8 and int(t.opt_g.iterations.numpy()) == 8
+
+
+def test_d_steps_changes_the_run(real):
+    a, b = training.Trainer(real, config()), training.Trainer(real, config(d_steps=2))
+    for t in (a, b):
+        t.run_epochs(tf.constant(1, tf.int64))
+    assert not np.array_equal(a.generator.get_weights()[0], b.generator.get_weights()[0])
+
+
+def test_normal_noise_feeds_the_generator_unbounded_inputs(real):
+    uniform = training.Trainer(real, config()).z_probe.numpy()
+    normal = training.Trainer(real, config(noise="normal")).z_probe.numpy()
+    assert np.abs(uniform).max() <= 1 and np.abs(normal).max() > 2.5
+    t = training.Trainer(real, config(noise="normal"))
+    assert np.abs(t._noise(5000).numpy()).max() > 2.5
+
+
+def test_bad_options_are_refused(real):
+    with pytest.raises(ValueError, match="d_steps"):
+        training.Trainer(real, config(d_steps=0))
+    with pytest.raises(ValueError, match="noise"):
+        training.Trainer(real, config(noise="gauss"))
 
 
 def test_partial_last_batch_is_kept(real):
