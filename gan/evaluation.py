@@ -53,10 +53,23 @@ def verdict(scores: dict[str, float], floor: dict[str, float]) -> dict[str, obje
     return {"within_floor": within, "indistinguishable": all(within.values())}
 
 
+def largest_atom(samples: np.ndarray) -> float:
+    """The share of samples on the most common single value. A continuous distribution
+    has none; a ReLU generator gets one when all its hidden units are off for part of
+    the noise, which it then maps to one point (its output bias)."""
+    samples = np.asarray(samples).ravel()
+    if not samples.size:
+        return 0.0
+    return float(np.unique(samples, return_counts=True)[1].max() / samples.size)
+
+
 def score(real: np.ndarray, fake: np.ndarray, logit_real: np.ndarray, logit_fake: np.ndarray,
-          *, dist: Mixture, collapse_ratio: float, **bins) -> dict[str, object]:
+          *, dist: Mixture, collapse_ratio: float, collapse_atom: float,
+          **bins) -> dict[str, object]:
     """The metrics of one generator. Losses are the tutorial's minimax pair, from the
-    logit (see gan.losses), on the full real set and all generated samples."""
+    logit (see gan.losses), on the full real set and all generated samples.
+    `mode_collapse`: the generated std is below `collapse_ratio` of the real one, a mode
+    is missed, or more than `collapse_atom` of the samples sit on one single value."""
     out: dict[str, object] = sample_scores(real, fake, **bins)
     out.update(dist.mode_coverage(fake))
     out.update({
@@ -66,6 +79,8 @@ def score(real: np.ndarray, fake: np.ndarray, logit_real: np.ndarray, logit_fake
         "loss_g": float(-np.mean(softplus(logit_fake))),
     })
     fake_std, real_std = out["fake_std"], float(np.std(real))
+    out["largest_atom"] = largest_atom(fake)
     out["mode_collapse"] = bool(not np.isfinite(fake_std) or fake_std < collapse_ratio * real_std
-                                or out["modes_captured"] < 1.0)
+                                or out["modes_captured"] < 1.0
+                                or out["largest_atom"] > collapse_atom)
     return out

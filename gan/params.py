@@ -90,6 +90,7 @@ class EvaluateParams(_Section):
     floor_repeats: int = Field(ge=20)
     floor_quantile: float = Field(gt=0.5, lt=1)
     collapse_ratio: float = Field(gt=0, lt=1)
+    collapse_atom: float = Field(gt=0, lt=1)
 
 
 SECTIONS: dict[str, type[_Section]] = {

@@ -46,7 +46,8 @@ def main() -> None:
         training = json.load(handle)
 
     scores = evaluation.score(real, fake, logit_real, logit_fake, dist=dist,
-                              collapse_ratio=ev.collapse_ratio, **bins)
+                              collapse_ratio=ev.collapse_ratio,
+                              collapse_atom=ev.collapse_atom, **bins)
     floor = evaluation.noise_floor(dist, len(real), len(fake), repeats=ev.floor_repeats,
                                    quantile=ev.floor_quantile, seed=ev.seed, **bins)
     raw = evaluation.sample_scores(real, raw_fake, **bins)

@@ -21,7 +21,7 @@ TINY = {
               "snapshot_every": 10, "checkpoint_every": 20, "keep_checkpoints": 2},
     "metrics": {"bins": 20, "range_std": 4.0, "pseudocount": 0.5},
     "evaluate": {"n_samples": 2000, "seed": 7, "floor_repeats": 20, "floor_quantile": 0.95,
-                 "collapse_ratio": 0.5},
+                 "collapse_ratio": 0.5, "collapse_atom": 0.1},
 }
 
 

@@ -14,7 +14,8 @@ N01 = Mixture((0.0,), (1.0,), (1.0,))
 def score(real, fake, logit_real=None, logit_fake=None, dist=N01):
     logit_real = np.zeros((len(real), 1)) if logit_real is None else logit_real
     logit_fake = np.zeros((len(fake), 1)) if logit_fake is None else logit_fake
-    return evaluation.score(real, fake, logit_real, logit_fake, dist=dist, collapse_ratio=0.5, **BINS)
+    return evaluation.score(real, fake, logit_real, logit_fake, dist=dist, collapse_ratio=0.5,
+                               collapse_atom=0.1, **BINS)
 
 
 def test_scores_hold_every_reported_key_and_match_the_tf_losses():
@@ -24,7 +25,8 @@ def test_scores_hold_every_reported_key_and_match_the_tf_losses():
     s = score(real, fake, logit_real, logit_fake)
     for key in ["kl_divergence", "js_divergence", "wasserstein_1", "ks_statistic", "fake_mean",
                 "fake_std", "d_real_mean", "d_fake_mean", "loss_d", "loss_g", "mean_error",
-                "std_error", "fake_skewness", "fake_excess_kurtosis", "modes_captured", "near_mode"]:
+                "std_error", "fake_skewness", "fake_excess_kurtosis", "modes_captured", "near_mode",
+                "largest_atom"]:
         assert math.isfinite(s[key]), key
     assert s["loss_d"] == pytest.approx(float(losses.discriminator_loss(
         tf.constant(logit_real), tf.constant(logit_fake))), rel=1e-9)
@@ -75,6 +77,29 @@ def test_mode_collapse_is_flagged():
     assert score(two, two, dist=mixture)["modes_captured"] == 1.0
     s = score(two, one, dist=mixture)
     assert s["modes_captured"] == 0.5 and s["mode_collapse"] is True
+
+
+def test_a_point_mass_is_a_collapse_even_with_a_wide_spread():
+    """What lr 0.05 leaves with 5 D steps: dead ReLU units map part of the noise to one
+    value (the output bias) while the rest spreads wider than the real data."""
+    rng = np.random.default_rng(3)
+    real = rng.normal(size=1000)
+    spread = rng.normal(0.0, 2.5, 10_000)
+    assert score(real, spread)["largest_atom"] == pytest.approx(1e-4)
+    assert score(real, spread)["mode_collapse"] is False
+    spread[:3000] = 2.69
+    s = score(real, spread)
+    assert s["largest_atom"] == pytest.approx(0.3) and s["fake_std"] > 0.5
+    assert s["mode_collapse"] is True
+    spread[:3000] = rng.normal(0.0, 2.5, 3000)
+    spread[:900] = -0.36  # 9 %: below collapse_atom
+    assert score(real, spread)["mode_collapse"] is False
+
+
+def test_largest_atom():
+    assert evaluation.largest_atom(np.array([1.0, 2.0, 2.0, 3.0])) == 0.5
+    assert evaluation.largest_atom(np.arange(5.0)) == 0.2
+    assert evaluation.largest_atom(np.array([])) == 0.0
 
 
 def test_non_finite_fakes_are_scored_as_nan_and_fail():
