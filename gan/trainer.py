@@ -115,8 +115,15 @@ class Trainer(tf.Module):
         algorithm 1): a D closer to its optimum for the current G, whose gradient then
         points G more steadily towards the data."""
         fake = self.generator(z)
-        for _ in range(self.cfg.d_steps):
+        if self.cfg.d_steps == 1:
             self.update_discriminator(x, fake)
+        else:  # a graph loop, not d_steps traced copies of the update (slow to trace)
+
+            def d_step(k):
+                self.update_discriminator(x, fake)
+                return (k + 1,)
+
+            tf.while_loop(lambda k: k < self.cfg.d_steps, d_step, (tf.constant(0),))
         self.update_generator(z)
         for average, weight in zip(self.ema, self.generator.params):
             average.assign_sub((1.0 - self.cfg.ema_decay) * (average - weight))
