@@ -4,8 +4,10 @@
 
 Measures in one run, on the same machine:
 - the tutorial's eager loop (benchmarks/tutorial_loop.py), a few epochs: ms per step;
-- the project's trainer on the default params: trace/compile time and steady-state ms
-  per step, without and with XLA;
+- the project's trainer on the tutorial's setup (one D update per batch, uniform
+  noise: the same arithmetic per step as the tutorial's loop) and on the default params
+  (train.d_steps D updates per step): trace/compile time and steady-state ms per step,
+  the defaults also with XLA;
 - the whole `train` stage as DVC runs it (import, trace, 3000 epochs, checkpoints,
   export), its wall time and peak memory, and the same for the other stages;
 - `dvc repro -f` of the four stages and a no-op `dvc repro`, in a temporary copy.
@@ -59,12 +61,16 @@ def measured(args: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, fl
     return float(out[0]), float(out[1])
 
 
-def default_config(xla: bool = False):
+# What makes the trainer's step the tutorial's step: one D update, U(-1, 1) noise.
+TUTORIAL_SETUP = {"d_steps": 1, "noise": "uniform"}
+
+
+def default_config(xla: bool = False, **overrides):
     from gan import params, trainer as training
 
     p = params.load(ROOT / "params.yaml", "model", "train")
-    return training.Config(**p["model"].model_dump(), **p["train"].model_dump(
-        exclude={"checkpoint_every", "keep_checkpoints"}), xla=xla)
+    return training.Config(**{**p["model"].model_dump(), **p["train"].model_dump(
+        exclude={"checkpoint_every", "keep_checkpoints"}), "xla": xla, **overrides})
 
 
 def tutorial_step_ms(real: np.ndarray, epochs: int) -> dict[str, float]:
@@ -78,11 +84,11 @@ def tutorial_step_ms(real: np.ndarray, epochs: int) -> dict[str, float]:
     return {"ms_per_step": 1000 * statistics.median(times), "steps_timed": len(times)}
 
 
-def trainer_step_ms(real: np.ndarray, xla: bool, epochs: int) -> dict[str, float]:
+def trainer_step_ms(real: np.ndarray, xla: bool, epochs: int, **overrides) -> dict[str, float]:
     from gan import trainer as training
     from gan.tf_setup import tf
 
-    cfg = default_config(xla)
+    cfg = default_config(xla, **overrides)
     steps_per_epoch = math.ceil(len(real) / cfg.batch_size)
     t = training.Trainer(real, cfg)
     one = tf.constant(1, tf.int64)
@@ -145,10 +151,13 @@ def main() -> None:
     print("tutorial eager loop ...", flush=True)
     tutorial = tutorial_step_ms(real, epochs=5)
     print(f"  {tutorial['ms_per_step']:.2f} ms/step", flush=True)
-    print("project trainer ...", flush=True)
+    print("project trainer, the tutorial's setup (1 D update per step) ...", flush=True)
+    same = trainer_step_ms(real, xla=False, epochs=250, **TUTORIAL_SETUP)
+    print(f"  {same['ms_per_step']:.3f} ms/step, trace {same['trace_compile_s']:.2f} s", flush=True)
+    print("project trainer, default params ...", flush=True)
     fast = trainer_step_ms(real, xla=False, epochs=250)
     print(f"  {fast['ms_per_step']:.3f} ms/step, trace {fast['trace_compile_s']:.2f} s", flush=True)
-    print("project trainer with XLA ...", flush=True)
+    print("project trainer, default params, with XLA ...", flush=True)
     xla = trainer_step_ms(real, xla=True, epochs=250)
     print(f"  {xla['ms_per_step']:.3f} ms/step, compile {xla['trace_compile_s']:.2f} s", flush=True)
     print("pipeline ...", flush=True)
@@ -160,9 +169,11 @@ def main() -> None:
         "machine": {"cpu": cpu_name(), "cores": os.cpu_count(), "python": platform.python_version(),
                     "tensorflow": tf.__version__},
         "tutorial_eager": tutorial,
+        "trainer_tutorial_setup": same,
         "trainer": fast,
         "trainer_xla": xla,
-        "speedup_vs_tutorial": tutorial["ms_per_step"] / fast["ms_per_step"],
+        "d_steps": default_config().d_steps,
+        "speedup_vs_tutorial": tutorial["ms_per_step"] / same["ms_per_step"],
         "pipeline": pipeline,
     }
     if not args.quick:
@@ -171,9 +182,10 @@ def main() -> None:
     print("| measurement | value |")
     print("|---|---|")
     print(f"| tutorial eager step | {tutorial['ms_per_step']:.2f} ms |")
-    print(f"| project trainer step (steady state) | {fast['ms_per_step']:.3f} ms |")
+    print(f"| project trainer step, tutorial's setup (steady state) | {same['ms_per_step']:.3f} ms |")
     print(f"| speed-up | {results['speedup_vs_tutorial']:.0f}x |")
-    print(f"| trainer trace time | {fast['trace_compile_s']:.2f} s |")
+    print(f"| project trainer step, defaults ({results['d_steps']} D updates) | {fast['ms_per_step']:.3f} ms |")
+    print(f"| trainer trace time (defaults) | {fast['trace_compile_s']:.2f} s |")
     print(f"| with XLA: step / compile | {xla['ms_per_step']:.3f} ms / {xla['trace_compile_s']:.2f} s |")
     for key, value in pipeline.items():
         unit = "MB" if key.endswith("_mb") else "s"

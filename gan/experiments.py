@@ -85,6 +85,7 @@ def figure(table: list[dict[str, Any]]):
             if floor is not None:
                 ax.plot([floor, floor], [y - 0.4, y + 0.4], color="black", lw=1)
         ax.set(xscale="log", xlabel=f"{label} (log scale)", title=f"{label}: run vs noise floor (|)")
+        ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())  # no crowded labels
         ax.grid(alpha=0.3, which="both")
     axes[0].set_yticks(range(len(names)), names)
     axes[0].invert_yaxis()

@@ -2,7 +2,7 @@
 of this package:
 
     g = tf.saved_model.load("models/generator").signatures["serving_default"]
-    x = g(z=tf.random.uniform([5, 8], -1, 1))["x"]          # [5, 1]
+    x = g(z=tf.random.normal([5, 8]))["x"]    # [5, 1]; z drawn as params' model.noise
     d = tf.saved_model.load("models/discriminator").signatures["serving_default"]
     p = d(x=x)["d"]                                          # D(x) in (0, 1)
 
