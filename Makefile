@@ -35,7 +35,7 @@ check-metrics: setup
 	$(BIN)/python -m tools.check_metrics --baseline $(BASELINE)
 
 # `dvc exp show` with the params and metrics that matter (all columns: .venv/bin/dvc exp show)
-SHOW_KEEP := Experiment|train\.(seed|lr|loss|ema_decay)$$|^(wasserstein_1|ks_statistic|kl_divergence|fake_std|indistinguishable|mode_collapse|diverged)$$
+SHOW_KEEP := Experiment|train\.(seed|lr|loss|ema_decay|d_steps)$$|model\.noise$$|^(wasserstein_1|ks_statistic|kl_divergence|fake_std|indistinguishable|mode_collapse|diverged)$$
 show: setup
 	$(BIN)/dvc exp show --md --precision 3 --drop '.*' --keep '$(SHOW_KEEP)'
 
