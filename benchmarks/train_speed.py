@@ -61,8 +61,9 @@ def measured(args: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, fl
     return float(out[0]), float(out[1])
 
 
-# What makes the trainer's step the tutorial's step: one D update, U(-1, 1) noise.
-TUTORIAL_SETUP = {"d_steps": 1, "noise": "uniform"}
+# What makes the trainer's step the tutorial's step: one D update, U(-1, 1) noise, no
+# moving average (the same as tools/sweep.py's TUTORIAL).
+TUTORIAL_SETUP = {"d_steps": 1, "noise": "uniform", "ema_decay": 0.0}
 
 
 def default_config(xla: bool = False, **overrides):

@@ -42,7 +42,7 @@ def load_real(path: str | Path) -> np.ndarray:
 NOISES = ("uniform", "normal")
 
 
-def noise(n: int, dim: int, seed: int, kind: str = "uniform") -> np.ndarray:
+def noise(n: int, dim: int, seed: int, kind: str) -> np.ndarray:
     """Generator input z, shape (n, dim), float32, from a seeded numpy RNG: U(-1, 1)^dim
     as the tutorial draws it, or N(0, 1)^dim."""
     rng = np.random.default_rng(seed)

@@ -18,7 +18,7 @@ from typing import Callable
 import numpy as np
 
 from gan import adam, losses, networks
-from gan.data import noise
+from gan.data import NOISES, noise
 from gan.tf_setup import tf
 
 # What every history row holds, in this order (the epoch is the row's step).
@@ -64,6 +64,8 @@ class Trainer(tf.Module):
                 f"samples ({len(real)})")
         if cfg.d_steps < 1:
             raise ValueError(f"train.d_steps must be at least 1, got {cfg.d_steps}")
+        if cfg.noise not in NOISES:
+            raise ValueError(f"unknown model.noise {cfg.noise!r}; expected one of {NOISES}")
         self.cfg = cfg
         self.n = len(real)
         self.n_batches = math.ceil(self.n / cfg.batch_size)
@@ -111,9 +113,9 @@ class Trainer(tf.Module):
 
     def _step(self, x: tf.Tensor, z: tf.Tensor) -> None:
         """The tutorial's step: D first, then G, on the same z. With d_steps > 1, D takes
-        that many updates on this batch before G's one (k in Goodfellow et al.'s
-        algorithm 1): a D closer to its optimum for the current G, whose gradient then
-        points G more steadily towards the data."""
+        that many updates on this batch before G's one (like k in Goodfellow et al.'s
+        algorithm 1, which draws a fresh batch for each): a D closer to its optimum for
+        the current G, whose gradient then points G more steadily towards the data."""
         fake = self.generator(z)
         if self.cfg.d_steps == 1:
             self.update_discriminator(x, fake)

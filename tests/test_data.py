@@ -15,11 +15,11 @@ def test_sampling_is_reproducible_by_seed():
 
 
 def test_noise_is_uniform_in_the_cube_and_seeded():
-    z = data.noise(1000, 8, seed=1)
+    z = data.noise(1000, 8, seed=1, kind="uniform")
     assert z.shape == (1000, 8) and z.dtype == np.float32
     assert z.min() >= -1 and z.max() <= 1
     assert np.array_equal(z, data.noise(1000, 8, seed=1, kind="uniform"))
-    assert not np.array_equal(z, data.noise(1000, 8, seed=2))
+    assert not np.array_equal(z, data.noise(1000, 8, seed=2, kind="uniform"))
 
 
 def test_normal_noise_is_standard_normal_and_seeded():

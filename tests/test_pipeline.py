@@ -75,6 +75,30 @@ def test_mixture_data_runs_and_reports_mode_coverage(workspace):
     assert "floor" in metrics and isinstance(metrics["indistinguishable"], bool)
 
 
+def generated_by_evaluate_match_the_noise(repo, kind):
+    """reports/eval.npz's fakes are the exported generator on `kind` noise drawn with
+    evaluate.seed: evaluate feeds the generator the noise of params' model.noise."""
+    from gan import data
+    from gan.tf_setup import tf
+
+    g = tf.saved_model.load(str(repo / "models/generator")).signatures["serving_default"]
+    with np.load(repo / "reports/eval.npz") as saved:
+        fake = saved["fake"]
+    z = data.noise(len(fake), TINY["model"]["g_input"], TINY["evaluate"]["seed"], kind)
+    return np.array_equal(g(z=z)["x"].numpy()[:, 0], fake)
+
+
+def test_evaluate_feeds_the_generator_the_noise_it_was_trained_on(project, workspace):
+    assert TINY["model"]["noise"] == "normal"
+    assert generated_by_evaluate_match_the_noise(project, "normal")
+    assert not generated_by_evaluate_match_the_noise(project, "uniform")
+    raw = yaml.safe_load((workspace / "params.yaml").read_text())
+    raw["model"]["noise"] = "uniform"
+    (workspace / "params.yaml").write_text(yaml.safe_dump(raw))
+    dvc("repro", cwd=workspace)
+    assert generated_by_evaluate_match_the_noise(workspace, "uniform")
+
+
 def test_history_has_one_row_per_log_epoch(project):
     table = (project / "reports/train/plots/metrics/loss_d.tsv").read_text().splitlines()
     assert table[0] == "step\tloss_d"
