@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal, get_args
 
 import numpy as np
 
@@ -39,7 +40,8 @@ def load_real(path: str | Path) -> np.ndarray:
 
 
 # The generator's input distributions: the tutorial's U(-1, 1), or N(0, 1).
-NOISES = ("uniform", "normal")
+Noise = Literal["uniform", "normal"]
+NOISES: tuple[str, ...] = get_args(Noise)
 
 
 def noise(n: int, dim: int, seed: int, kind: str) -> np.ndarray:

@@ -17,6 +17,8 @@ import yaml
 from pydantic import (BaseModel, ConfigDict, Field, ValidationError, field_validator,
                       model_validator)
 
+from gan.data import Noise
+
 
 class ParamsError(ValueError):
     """A params.yaml problem, phrased for the person who wrote the file."""
@@ -61,7 +63,7 @@ class ModelParams(_Section):
     d_hidden: int = Field(ge=1, le=4096)
     g_input: int = Field(ge=1, le=4096)
     g_hidden: int = Field(ge=1, le=4096)
-    noise: Literal["uniform", "normal"]
+    noise: Noise
 
 
 class TrainParams(_Section):

@@ -34,11 +34,10 @@ def main() -> None:
 
     judge = export.load_signature(DISCRIMINATOR, "logit")
 
+    z = data.noise(ev.n_samples, p["model"].g_input, ev.seed, p["model"].noise)
+
     def generate(path):
-        signature = export.load_signature(path)
-        g_input = signature.structured_input_signature[1]["z"].shape[1]
-        z = data.noise(ev.n_samples, g_input, ev.seed, p["model"].noise)
-        return signature(z=z)["x"].numpy()
+        return export.load_signature(path)(z=z)["x"].numpy()
 
     fake, raw_fake = generate(GENERATOR), generate(RAW_GENERATOR)
     logit_real, logit_fake = judge(x=real)["logit"].numpy(), judge(x=fake)["logit"].numpy()
