@@ -1,5 +1,11 @@
 """A small GAN that learns N(mean, std), as a reproducible DVC pipeline.
 
-Import submodules directly (`from gan import metrics`): this file imports nothing, so a
-stage that needs no TensorFlow never pays for it.
+Importing the package pins the instruction set numpy, OpenBLAS, oneDNN and XLA compute
+with (gan/cpu_pin.py), before any of them loads: import `gan` before numpy, TensorFlow
+or Keras. Import submodules directly (`from gan import metrics`): nothing else is
+imported here, so a stage that needs no TensorFlow never pays for it.
 """
+
+from gan import cpu_pin as _cpu_pin
+
+_cpu_pin.apply()

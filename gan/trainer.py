@@ -74,8 +74,13 @@ class Trainer(tf.Module):
         self.discriminator = networks.discriminator(cfg.d_hidden, cfg.seed)
         self.opt_d = adam.Adam(self.discriminator.params, cfg.lr, name="adam_d")
         self.opt_g = adam.Adam(self.generator.params, cfg.lr, name="adam_g")
-        # Exponential moving average of G's weights (none when ema_decay is 0).
-        self.ema = [tf.Variable(v, name="ema") for v in self.generator.params] if cfg.ema_decay else []
+        # Exponential moving average of G's weights (none when ema_decay is 0). It starts
+        # at zero and is divided by 1 - decay^t when read (as Adam corrects its moments),
+        # so it averages only weights G has had since training began: started at G's
+        # random initial weights, it dragged them along and, in short runs, exported a
+        # generator worse than G itself.
+        self.ema = [tf.Variable(tf.zeros_like(v), name="ema") for v in self.generator.params] \
+            if cfg.ema_decay else []
         self.rng = tf.random.Generator.from_seed(cfg.seed)
         self.epoch = tf.Variable(0, dtype=tf.int64, name="epoch")
         count = [tf.TensorSpec([], tf.int64)]
@@ -210,8 +215,13 @@ class Trainer(tf.Module):
         _assign_all(self.state_variables, self._backup.copies)
 
     def export_weights(self) -> list[np.ndarray]:
-        """The generator to export: the moving average if there is one, else G itself."""
-        return [v.numpy() for v in self.ema] if self.ema else self.generator.get_weights()
+        """The generator to export: the bias-corrected moving average of G's weights if
+        there is one (and G has taken a step), else G itself."""
+        steps = int(self.opt_g.iterations.numpy())
+        if not self.ema or steps == 0:
+            return self.generator.get_weights()
+        correction = 1.0 - self.cfg.ema_decay ** steps
+        return [(v.numpy() / correction).astype(np.float32) for v in self.ema]
 
     @property
     def state_variables(self) -> list[tf.Variable]:

@@ -1,9 +1,18 @@
-"""Shared fixtures: tiny configurations, so the suite stays fast on two cores."""
+"""Shared fixtures: tiny configurations, so the suite stays fast on two cores.
 
-import numpy as np
-import pytest
+`import gan` comes first: it pins the instruction set (gan/cpu_pin.py) of this pytest
+process, and of every stage and `dvc` it starts, before any test module loads numpy,
+TensorFlow or Keras. Without it, whichever test module imported TensorFlow first decided
+how this process computes, and bit-for-bit comparisons with a stage's output depended
+on the order the modules ran in.
+"""
 
-from gan.data import sample_normal
+import gan  # noqa: F401  (first, see above)
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from gan.data import sample_normal  # noqa: E402
 
 
 @pytest.fixture

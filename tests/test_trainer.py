@@ -206,3 +206,32 @@ def test_interrupted_then_continued_run_equals_the_uninterrupted_one(real):
     training.fit(t, kl_for(real))
     for a, b in zip(whole.state(), t.state()):
         np.testing.assert_array_equal(a, b)
+
+
+def test_exported_generator_is_the_bias_corrected_average_of_every_step(real):
+    decay = 0.8
+    t = training.Trainer(real, config(ema_decay=decay))
+    assert np.array_equal(t.export_weights()[0], t.generator.get_weights()[0])  # no step yet
+    history = []
+    for k in range(5):
+        x, z = tf.constant(real[30 * k:30 * (k + 1)]), tf.random.normal([30, 8], seed=k)
+        t._step(x, z)
+        history.append(weights(t.generator))
+    # Weight (1 - decay) decay^(n - i) on step i's weights, normalised: the initial
+    # (random) weights get none.
+    n = len(history)
+    shares = np.array([(1 - decay) * decay ** (n - i) for i in range(1, n + 1)])
+    shares /= shares.sum()
+    expected = [sum(s * h[j] for s, h in zip(shares, history)) for j in range(4)]
+    for got, want in zip(t.export_weights(), expected):
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+    # ... which is closer to the latest weights than to the oldest
+    assert np.abs(t.export_weights()[0] - history[-1][0]).sum() < \
+        np.abs(t.export_weights()[0] - history[0][0]).sum()
+
+
+def test_without_an_average_g_itself_is_exported(real):
+    t = training.Trainer(real, config(ema_decay=0.0))
+    t.run_epochs(tf.constant(1, tf.int64))
+    for got, want in zip(t.export_weights(), t.generator.get_weights()):
+        assert np.array_equal(got, want)
