@@ -74,13 +74,9 @@ class Trainer(tf.Module):
         self.discriminator = networks.discriminator(cfg.d_hidden, cfg.seed)
         self.opt_d = adam.Adam(self.discriminator.params, cfg.lr, name="adam_d")
         self.opt_g = adam.Adam(self.generator.params, cfg.lr, name="adam_g")
-        # Exponential moving average of G's weights (none when ema_decay is 0). It starts
-        # at zero and is divided by 1 - decay^t when read (as Adam corrects its moments),
-        # so it averages only weights G has had since training began: started at G's
-        # random initial weights, it dragged them along and, in short runs, exported a
-        # generator worse than G itself.
-        self.ema = [tf.Variable(tf.zeros_like(v), name="ema") for v in self.generator.params] \
-            if cfg.ema_decay else []
+        # Exponential moving average of G's weights (none when ema_decay is 0), warmed up
+        # (see _step).
+        self.ema = [tf.Variable(v, name="ema") for v in self.generator.params] if cfg.ema_decay else []
         self.rng = tf.random.Generator.from_seed(cfg.seed)
         self.epoch = tf.Variable(0, dtype=tf.int64, name="epoch")
         count = [tf.TensorSpec([], tf.int64)]
@@ -132,8 +128,15 @@ class Trainer(tf.Module):
 
             tf.while_loop(lambda k: k < self.cfg.d_steps, d_step, (tf.constant(0),))
         self.update_generator(z)
-        for average, weight in zip(self.ema, self.generator.params):
-            average.assign_sub((1.0 - self.cfg.ema_decay) * (average - weight))
+        if self.ema:
+            # Warmed up as tf.train.ExponentialMovingAverage(num_updates=t) does: after G's
+            # t-th step the decay is min(ema_decay, (1 + t) / (10 + t)), so the average
+            # forgets G's random initial weights within a few steps and, early on,
+            # follows G closely instead of dragging 200 steps behind it.
+            t = tf.cast(self.opt_g.iterations, tf.float32)
+            decay = tf.minimum(self.cfg.ema_decay, (1.0 + t) / (10.0 + t))
+            for average, weight in zip(self.ema, self.generator.params):
+                average.assign_sub((1.0 - decay) * (average - weight))
 
     def _train_on(self, index: tf.Tensor) -> None:
         self._step(tf.gather(self.real, index), self._noise(index.shape[0]))
@@ -215,13 +218,8 @@ class Trainer(tf.Module):
         _assign_all(self.state_variables, self._backup.copies)
 
     def export_weights(self) -> list[np.ndarray]:
-        """The generator to export: the bias-corrected moving average of G's weights if
-        there is one (and G has taken a step), else G itself."""
-        steps = int(self.opt_g.iterations.numpy())
-        if not self.ema or steps == 0:
-            return self.generator.get_weights()
-        correction = 1.0 - self.cfg.ema_decay ** steps
-        return [(v.numpy() / correction).astype(np.float32) for v in self.ema]
+        """The generator to export: the moving average if there is one, else G itself."""
+        return [v.numpy() for v in self.ema] if self.ema else self.generator.get_weights()
 
     @property
     def state_variables(self) -> list[tf.Variable]:

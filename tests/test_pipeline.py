@@ -139,6 +139,57 @@ def test_repro_notices_a_typo_added_to_a_section_and_keeps_the_results(workspace
         assert (workspace / name).read_bytes() == content, name
 
 
+def every_output(repo):
+    """The bytes of every file DVC tracks as an output (and of dvc.lock)."""
+    found = {"dvc.lock": (repo / "dvc.lock").read_bytes()}
+    for top in ["data", "models", "reports"]:
+        for path in sorted((repo / top).rglob("*")):
+            if path.is_file() and "checkpoints" not in path.parts:
+                found[str(path.relative_to(repo))] = path.read_bytes()
+    return found
+
+
+def assert_only_params_changed(repo, before):
+    assert every_output(repo) == before
+    changed = run(["git", "status", "--porcelain"], repo).stdout.splitlines()
+    assert changed == [" M params.yaml"], changed
+    for stage, entries in json.loads(dvc("status", "--json", cwd=repo).stdout).items():
+        for entry in entries:
+            assert set(entry) == {"changed deps"}, (stage, entry)
+            assert set(entry["changed deps"]) == {"params.yaml"}, (stage, entry)
+
+
+@pytest.mark.parametrize("section, key, value, words, targets", [
+    ("data", "std", -1.0, "data.std: Input should be greater than 0", []),
+    ("model", "g_hidden", 0, "model.g_hidden", []),
+    ("train", "lr", -0.1, "train.lr: Input should be greater than 0 (got -0.1)", []),
+    ("train", "lr", -0.1, "train.lr", ["train"]),  # a target: its upstream check runs too
+    ("train", "batch_size", 5000, "train.batch_size (5000) is larger than data.n_samples (200)", []),
+    ("metrics", "bins", 1, "metrics.bins", []),
+    ("evaluate", "n_samples", 0, "evaluate.n_samples: Input should be greater than or equal to 2", []),
+    ("evaluate", "n_samples", 0, "evaluate.n_samples", ["evaluate"]),
+])
+def test_a_bad_value_stops_dvc_repro_before_any_output_is_deleted(workspace, section, key,
+                                                                     value, words, targets):
+    before = every_output(workspace)
+    raw = yaml.safe_load((workspace / "params.yaml").read_text())
+    raw[section][key] = value
+    (workspace / "params.yaml").write_text(yaml.safe_dump(raw, sort_keys=False))
+    done = dvc("repro", *targets, cwd=workspace, check=False)
+    assert done.returncode != 0
+    assert words in done.stdout + done.stderr
+    assert "Running stage 'sample'" not in done.stdout
+    assert_only_params_changed(workspace, before)
+
+
+def test_a_bad_value_through_dvc_exp_run_deletes_nothing(workspace):
+    before = every_output(workspace)
+    done = dvc("exp", "run", "-S", "evaluate.n_samples=0", cwd=workspace, check=False)
+    assert done.returncode != 0
+    assert "evaluate.n_samples" in done.stdout + done.stderr
+    assert_only_params_changed(workspace, before)
+
+
 def test_metrics_gate_passes_unchanged_and_fails_a_degraded_pipeline(workspace):
     gate = [sys.executable, "-m", "tools.check_metrics", "--baseline", "main"]
     same = run(gate, workspace, check=False)

@@ -208,26 +208,31 @@ def test_interrupted_then_continued_run_equals_the_uninterrupted_one(real):
         np.testing.assert_array_equal(a, b)
 
 
-def test_exported_generator_is_the_bias_corrected_average_of_every_step(real):
+def test_exported_generator_is_the_warmed_up_average_of_every_step(real):
     decay = 0.8
     t = training.Trainer(real, config(ema_decay=decay))
-    assert np.array_equal(t.export_weights()[0], t.generator.get_weights()[0])  # no step yet
-    history = []
-    for k in range(5):
-        x, z = tf.constant(real[30 * k:30 * (k + 1)]), tf.random.normal([30, 8], seed=k)
+    average = weights(t.generator)  # starts at G's initial weights ...
+    for k in range(1, 6):
+        x, z = tf.constant(real[30 * (k - 1):30 * k]), tf.random.normal([30, 8], seed=k)
         t._step(x, z)
-        history.append(weights(t.generator))
-    # Weight (1 - decay) decay^(n - i) on step i's weights, normalised: the initial
-    # (random) weights get none.
-    n = len(history)
-    shares = np.array([(1 - decay) * decay ** (n - i) for i in range(1, n + 1)])
-    shares /= shares.sum()
-    expected = [sum(s * h[j] for s, h in zip(shares, history)) for j in range(4)]
-    for got, want in zip(t.export_weights(), expected):
+        rate = min(decay, (1 + k) / (10 + k))  # ... which the warm-up soon forgets
+        average = [rate * a + (1 - rate) * w for a, w in zip(average, weights(t.generator))]
+    assert (1 + 5) / (10 + 5) < decay  # the warm-up was in force for all 5 steps
+    for got, want in zip(t.export_weights(), average):
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
-    # ... which is closer to the latest weights than to the oldest
-    assert np.abs(t.export_weights()[0] - history[-1][0]).sum() < \
-        np.abs(t.export_weights()[0] - history[0][0]).sum()
+    assert not np.allclose(t.export_weights()[0], t.generator.get_weights()[0])
+
+
+def test_average_decay_is_capped_at_ema_decay(real):
+    t = training.Trainer(real, config(ema_decay=0.7))
+    t.opt_g.iterations.assign(1000)  # long past the warm-up: the rate is ema_decay itself
+    before, x, z = weights(t.generator), tf.constant(real[:30]), tf.random.normal([30, 8], seed=0)
+    average = [a.numpy().copy() for a in t.ema]
+    t._step(x, z)
+    want = [0.7 * a + 0.3 * w for a, w in zip(average, weights(t.generator))]
+    for got, w in zip(t.export_weights(), want):
+        np.testing.assert_allclose(got, w, rtol=1e-5, atol=1e-6)
+    assert not np.allclose(before[0], t.generator.get_weights()[0])
 
 
 def test_without_an_average_g_itself_is_exported(real):

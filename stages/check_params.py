@@ -1,0 +1,30 @@
+"""Stage `check_params`: validate every section of params.yaml, and what the sections
+must agree on, before any other stage runs.
+
+Why a stage of its own: DVC deletes a stage's outputs just before it runs the stage, so
+a stage that refuses a bad value itself has already lost its previous outputs. This
+stage comes first in the graph (`sample` depends on its output), and that output is
+`persist: true` (DVC never deletes it): a bad value stops `dvc repro` and `dvc exp run`
+here, with every output of the last good run still in place.
+"""
+
+from gan import files, params
+from stages.cli import PARAMS, run
+
+OUT = "reports/params_checked.txt"
+# Constant, so that a valid change of one section re-runs only the stages that read it.
+CONTENT = b"params.yaml: every section valid (written by stages/check_params.py)\n"
+
+
+def main() -> None:
+    p = params.load(PARAMS)
+    if p["train"].batch_size > p["data"].n_samples:
+        raise params.ParamsError(
+            f"{PARAMS}: train.batch_size ({p['train'].batch_size}) is larger than "
+            f"data.n_samples ({p['data'].n_samples})")
+    files.write_bytes(OUT, CONTENT)
+    print(f"check_params: {PARAMS} is valid")
+
+
+if __name__ == "__main__":
+    run(main)
