@@ -1,11 +1,15 @@
-"""What every stage does around its work: bad input is one clear line and exit code 2."""
+"""What every stage does around its work: a first line saying which instruction set it
+computes at (so a run whose bytes differ can be explained), and bad input as one clear
+line with exit code 2."""
 
 from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 from typing import Callable
 
+from gan import cpu_pin
 from gan.data import DataError
 from gan.params import ParamsError
 
@@ -16,6 +20,7 @@ def run(main: Callable[[], None], skip_teardown: bool = False) -> None:
     """Run a stage's main. With `skip_teardown`, leave at once after success: TensorFlow's
     interpreter teardown takes 1-2 s and does nothing for us (every output is already
     written, flushed and renamed into place)."""
+    print(f"{Path(sys.argv[0]).stem}: {cpu_pin.describe()}", flush=True)
     try:
         main()
     except (ParamsError, DataError, FileNotFoundError) as exc:

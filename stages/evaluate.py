@@ -11,7 +11,7 @@ import json
 
 import numpy as np
 
-from gan import data, evaluation, files, params
+from gan import cpu_pin, data, evaluation, files, params
 from gan.distributions import Mixture
 from stages.cli import PARAMS, run
 
@@ -22,6 +22,11 @@ TRAIN_SUMMARY = "reports/train/metrics.json"
 METRICS, EVAL = "reports/metrics.json", "reports/eval.npz"
 RAW_KEYS = ("wasserstein_1", "ks_statistic", "kl_divergence", "mean_error", "std_error",
             "fake_mean", "fake_std")
+
+
+def _isa(train_isa: str | None) -> str:
+    here = cpu_pin.apply()
+    return here if train_isa in (None, here) else f"train {train_isa}, evaluate {here}"
 
 
 def main() -> None:
@@ -57,6 +62,9 @@ def main() -> None:
                 "indistinguishable": evaluation.verdict(raw, floor)["indistinguishable"]},
         "diverged": bool(training.get("diverged", False)),
         "epochs_done": int(training.get("epochs_done", 0)),
+        # the instruction-set level train and evaluate computed at: runs compare bit for
+        # bit only when it is the same (README, Reproducibility)
+        "isa": _isa(training.get("isa")),
     })
     files.write_json(METRICS, scores)
     grid = np.linspace(real.mean() - 4 * real.std(), real.mean() + 4 * real.std(), 401,

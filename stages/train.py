@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from gan import data, files, params
+from gan import cpu_pin, data, files, params
 from stages.cli import PARAMS, run
 
 REAL = "data/real.npy"
@@ -100,7 +100,8 @@ def main() -> None:
     export.export_generator(RAW_GENERATOR, gan.generator.get_weights())
     export.export_discriminator(DISCRIMINATOR, gan.discriminator.get_weights())
     files.write_npz(FRAMES, **training.frames(gan))
-    live.summary.update({"epochs_done": result.epochs_done, "diverged": result.diverged})
+    live.summary.update({"epochs_done": result.epochs_done, "diverged": result.diverged,
+                         "isa": cpu_pin.apply()})
     live.make_summary()
     live.end()
     state = "DIVERGED, kept the last finite state" if result.diverged else "done"
