@@ -8,7 +8,7 @@ export DVC_NO_ANALYTICS := 1
 # DVC's queue workers start `dvc` by name, so the venv's bin folder goes first on PATH.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: setup repro test bench sweep check-metrics show clean
+.PHONY: setup repro test bench sweep check-metrics show cpu clean
 
 setup: $(STAMP)
 
@@ -34,10 +34,15 @@ BASELINE ?= main
 check-metrics: setup
 	$(BIN)/python -m tools.check_metrics --baseline $(BASELINE)
 
-# `dvc exp show` with the params and metrics that matter (all columns: .venv/bin/dvc exp show)
-SHOW_KEEP := Experiment|train\.(seed|lr|loss|ema_decay|d_steps)$$|model\.noise$$|^(wasserstein_1|ks_statistic|kl_divergence|fake_std|indistinguishable|mode_collapse|diverged)$$
+# Every experiment's knobs and headline metrics (all columns: .venv/bin/dvc exp show --md)
 show: setup
-	$(BIN)/dvc exp show --md --precision 3 --drop '.*' --keep '$(SHOW_KEEP)'
+	$(BIN)/python -m tools.show
+
+# This CPU and the instruction set the project computes at here (gan/cpu_pin.py). Every
+# entry point (stages, tests, benchmark, tools) pins itself on `import gan`, so no target
+# needs to set anything.
+cpu: setup
+	$(BIN)/python -m tools.cpu
 
 sweep: setup
 	$(BIN)/python -m tools.sweep --jobs 2

@@ -6,12 +6,18 @@ params the stage reads and the training code. It is resumed only when the finger
 matches, so resuming gives exactly the run that was interrupted; anything else starts
 fresh and says why. The folder is not a DVC output: it must survive DVC's removal of a
 stage's outputs before the stage re-runs.
+
+Each configuration (fingerprint) has a folder of its own, `<directory>/<fingerprint[:16]>`,
+so going back to the defaults after `dvc exp run -S train.lr=0.05` resumes the defaults'
+run instead of retraining. The folders of the `keep_configurations` most recently used
+other configurations are kept, older ones deleted: a bounded number of small files.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -34,8 +40,11 @@ def fingerprint(real: np.ndarray, settings: dict[str, Any], sources: list[Path])
 
 
 class Checkpoints:
-    def __init__(self, directory: str | Path, trainer: tf.Module, fingerprint: str, keep: int):
-        self.directory = Path(directory)
+    def __init__(self, directory: str | Path, trainer: tf.Module, fingerprint: str, keep: int,
+                 keep_configurations: int = 4):
+        self.root = Path(directory)
+        self.directory = self.root / fingerprint[:16]
+        self.keep_configurations = keep_configurations
         self.trainer = trainer
         self.fingerprint = fingerprint
         self.checkpoint = tf.train.Checkpoint(
@@ -48,13 +57,28 @@ class Checkpoints:
                                           max_to_keep=self.keep, checkpoint_name="ckpt")
 
     def save(self, epoch: int) -> str:
-        return self.manager.save(checkpoint_number=epoch)
+        path = self.manager.save(checkpoint_number=epoch)
+        self._prune()
+        return path
+
+    def _others(self) -> list[Path]:
+        """Other configurations' folders, most recently used first."""
+        if not self.root.is_dir():
+            return []
+        found = [p for p in self.root.iterdir() if p.is_dir() and p != self.directory]
+        return sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)
+
+    def _prune(self) -> None:
+        for old in self._others()[self.keep_configurations:]:
+            shutil.rmtree(old, ignore_errors=True)
 
     def restore(self) -> tuple[int | None, str]:
         """Restore the newest valid checkpoint of this run. Returns (epoch or None, why)."""
         candidates = list(reversed(self.manager.checkpoints))
         if not candidates:
-            return None, "no checkpoint found"
+            others = len(self._others())
+            kept = f" ({others} kept for other data, params or code)" if others else ""
+            return None, f"no checkpoint of these data, params and code{kept}"
         pristine = self.trainer.state()
         reasons = []
         for path in candidates:
@@ -68,16 +92,22 @@ class Checkpoints:
                 reasons.append(f"{name} belongs to other data, params or code")
                 continue
             try:
-                self.checkpoint.read(path).assert_existing_objects_matched()
+                # restore, not read: the file also holds the save counter that
+                # CheckpointManager.save keeps, and leaving it unread made TensorFlow warn
+                # about unrestored values at exit.
+                self.checkpoint.restore(path).assert_consumed()
             except Exception as exc:
                 self.trainer.set_state(pristine)
                 reasons.append(f"{name} could not be restored ({type(exc).__name__}), skipped")
                 continue
             epoch = int(self.trainer.epoch.numpy())
+            os.utime(self.directory)  # used now: the last folder to be pruned
             return epoch, "; ".join(reasons + [f"resuming from {name} (epoch {epoch})"])
         return None, "; ".join(reasons)
 
     def clear(self) -> None:
-        """Forget checkpoints that cannot be resumed, so they never mix with this run's."""
+        """Forget this configuration's checkpoints that cannot be resumed (unreadable, or
+        a fresh start was asked for), so they never mix with this run's."""
         shutil.rmtree(self.directory, ignore_errors=True)
         self.manager = self._manager()
+        self._prune()

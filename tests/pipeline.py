@@ -31,8 +31,10 @@ def env() -> dict[str, str]:
             "GIT_COMMITTER_NAME": "test", "GIT_COMMITTER_EMAIL": "test@example.com"}
 
 
-def run(args: list[str], cwd: Path, check: bool = True) -> subprocess.CompletedProcess:
-    done = subprocess.run(args, cwd=cwd, env=env(), capture_output=True, text=True)
+def run(args: list[str], cwd: Path, check: bool = True,
+        extra: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    done = subprocess.run(args, cwd=cwd, env={**env(), **(extra or {})}, capture_output=True,
+                          text=True)
     if check and done.returncode != 0:
         raise AssertionError(f"{args} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
     return done

@@ -1,3 +1,5 @@
+import time
+
 import numpy as np
 
 from gan import checkpoints, trainer as training
@@ -47,7 +49,7 @@ def test_corrupt_newest_checkpoint_falls_back_to_an_older_one(real, tmp_path):
     t, store = make(real, tmp_path)
     training.fit(t, kl_for(real), checkpoint_every=2, save_checkpoint=store.save)
     newest = store.manager.checkpoints[-1]
-    data_file = next((tmp_path / "ckpt").glob(f"{newest.split('/')[-1]}.data-*"))
+    data_file = next(store.directory.glob(f"{newest.split('/')[-1]}.data-*"))
     data_file.write_bytes(data_file.read_bytes()[:20])
     again, store2 = make(real, tmp_path)
     epoch, why = store2.restore()
@@ -63,3 +65,38 @@ def test_fingerprint_depends_on_data_settings_and_code(real, tmp_path):
     assert base != checkpoints.fingerprint(real, {"lr": 2}, [src])
     src.write_text("a = 2")
     assert base != checkpoints.fingerprint(real, {"lr": 1}, [src])
+
+
+def test_switching_configurations_back_and_forth_resumes_each(real, tmp_path):
+    a, store_a = make(real, tmp_path, fingerprint="config-a")
+    training.fit(a, kl_for(real), checkpoint_every=4, save_checkpoint=store_a.save)
+    b, store_b = make(real, tmp_path, fingerprint="config-b", lr=1e-3)
+    assert store_b.restore()[0] is None
+    store_b.clear()  # what the train stage does on a fresh start: a's folder stays
+    training.fit(b, kl_for(real), checkpoint_every=4, save_checkpoint=store_b.save)
+    again, store_again = make(real, tmp_path, fingerprint="config-a")
+    epoch, why = store_again.restore()
+    assert epoch == 8 and "resuming from ckpt-8" in why
+    for x, y in zip(a.state(), again.state()):
+        np.testing.assert_array_equal(x, y)
+
+
+def test_only_the_most_recent_other_configurations_are_kept(real, tmp_path):
+    for k in range(5):
+        time.sleep(0.05)  # file times are coarse (a few ms): keep the order unambiguous
+        t = training.Trainer(real, config(epochs=2))
+        store = checkpoints.Checkpoints(tmp_path / "ckpt", t, f"config-{k}", keep=1,
+                                        keep_configurations=2)
+        store.save(k)
+    kept = sorted(p.name for p in (tmp_path / "ckpt").iterdir())
+    assert kept == ["config-2", "config-3", "config-4"]  # this one and the two before it
+
+
+def test_restore_reads_every_value_of_the_file(real, tmp_path):
+    """restore() insists that every value in the file was read back (the save counter
+    included: left unread, TensorFlow warned about it at exit)."""
+    t, store = make(real, tmp_path)
+    store.save(0)
+    _, again = make(real, tmp_path)
+    epoch, why = again.restore()
+    assert epoch == 0 and why == "resuming from ckpt-0 (epoch 0)"

@@ -182,6 +182,23 @@ def test_a_bad_value_stops_dvc_repro_before_any_output_is_deleted(workspace, sec
     assert_only_params_changed(workspace, before)
 
 
+HOSTILE = {  # what a user's shell might hold; each would change some bytes if obeyed
+    "ONEDNN_MAX_CPU_ISA": "SSE41", "NPY_DISABLE_CPU_FEATURES": "X86_V3",
+    "TF_ENABLE_ONEDNN_OPTS": "1", "OPENBLAS_CORETYPE": "Prescott", "OPENBLAS_NUM_THREADS": "2",
+    "TF_NUM_INTRAOP_THREADS": "2", "TF_NUM_INTEROP_THREADS": "2", "OMP_NUM_THREADS": "2",
+    "XLA_FLAGS": "--xla_cpu_max_isa=SSE4_2",
+}
+
+
+def test_a_hostile_environment_gives_the_same_bytes_through_dvc(project, workspace):
+    """Every stage rerun from scratch by `dvc repro -f` with other instruction-set and
+    thread settings in the environment: the pin overrides them (and says so)."""
+    done = run([sys.executable, "-m", "dvc", "repro", "-f"], workspace,
+               extra={**HOSTILE, "GAN_NO_RESUME": "1"})
+    assert "cpu pin: ignoring ONEDNN_MAX_CPU_ISA='SSE41'" in done.stdout + done.stderr
+    assert every_output(workspace) == every_output(project)
+
+
 def test_a_bad_value_through_dvc_exp_run_deletes_nothing(workspace):
     before = every_output(workspace)
     done = dvc("exp", "run", "-S", "evaluate.n_samples=0", cwd=workspace, check=False)

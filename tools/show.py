@@ -1,0 +1,29 @@
+"""`make show`: every experiment's knobs and headline metrics, as one markdown table that
+fits a terminal. (`dvc exp show --md --precision 3` prints six digits regardless, with
+DVC 3.67, and every column; this reads `dvc exp show --json` and rounds to 4 digits.)"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from gan import experiments
+
+COLUMNS = [("name", "experiment"), ("train.seed", "seed"), ("train.lr", "lr"),
+           ("train.d_steps", "d_steps"), ("train.ema_decay", "ema"), ("train.loss", "loss"),
+           ("model.noise", "noise"), ("wasserstein_1", "W1"), ("ks_statistic", "KS"),
+           ("kl_divergence", "KL"), ("fake_std", "std"), ("indistinguishable", "indist."),
+           ("mode_collapse", "collapse"), ("diverged", "diverged"), ("isa", "isa")]
+
+
+def main() -> None:
+    done = subprocess.run([sys.executable, "-m", "dvc", "exp", "show", "--json"],
+                          capture_output=True, text=True)
+    if done.returncode:
+        sys.exit(f"dvc exp show failed:\n{done.stderr}")
+    print(experiments.markdown(experiments.rows(json.loads(done.stdout)), COLUMNS), end="")
+
+
+if __name__ == "__main__":
+    main()
