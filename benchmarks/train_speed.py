@@ -10,7 +10,9 @@ Measures in one run, on the same machine:
   the defaults also with XLA;
 - the whole `train` stage as DVC runs it (import, trace, 3000 epochs, checkpoints,
   export), its wall time and peak memory, and the same for the other stages;
-- `dvc repro -f` of the four stages and a no-op `dvc repro`, in a temporary copy.
+- `dvc repro -f` of the five stages and a no-op `dvc repro`, in a temporary copy.
+Everything runs at the pinned instruction set (gan/cpu_pin.py: `import gan` in
+benchmarks/__init__.py), the level the pipeline computes at.
 Prints a table and writes benchmarks/results.json.
 """
 
@@ -30,20 +32,10 @@ from pathlib import Path
 
 import numpy as np
 
-from gan import files
+from gan import cpu_pin, files
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results.json"
-
-
-def cpu_name() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def measured(args: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float]:
@@ -126,7 +118,7 @@ def pipeline_times(quick: bool) -> dict[str, float]:
                      "commit", "-qm", "bench"]):
             subprocess.run(cmd, cwd=repo, check=True, capture_output=True)
         dvc = [sys.executable, "-m", "dvc"]
-        for stage in ("sample", "train", "evaluate", "plot"):
+        for stage in ("check_params", "sample", "train", "evaluate", "plot"):
             wall, peak = measured(["sh", "stages/run", stage], repo, env)
             out[f"stage_{stage}_s"], out[f"stage_{stage}_peak_mb"] = wall, peak
             print(f"  stage {stage}: {wall:.1f} s, peak {peak:.0f} MB", flush=True)
@@ -167,8 +159,9 @@ def main() -> None:
     import tensorflow as tf
 
     results = {
-        "machine": {"cpu": cpu_name(), "cores": os.cpu_count(), "python": platform.python_version(),
-                    "tensorflow": tf.__version__},
+        "machine": {"cpu": cpu_pin.cpu_name(), "cores": os.cpu_count(), "python": platform.python_version(),
+                    "tensorflow": tf.__version__, "isa": cpu_pin.apply(),
+                    "avx512f": "avx512f" in cpu_pin.cpu_flags()},
         "tutorial_eager": tutorial,
         "trainer_tutorial_setup": same,
         "trainer": fast,
