@@ -34,9 +34,10 @@ BASELINE ?= main
 check-metrics: setup
 	$(BIN)/python -m tools.check_metrics --baseline $(BASELINE)
 
-# Every experiment's knobs and headline metrics (all columns: .venv/bin/dvc exp show --md)
+# Every experiment's knobs and headline metrics (all columns: .venv/bin/dvc exp show --md);
+# ARGS go to `dvc exp show` (ARGS="-A": the experiments of every commit)
 show: setup
-	$(BIN)/python -m tools.show
+	$(BIN)/python -m tools.show $(ARGS)
 
 # This CPU and the instruction set the project computes at here (gan/cpu_pin.py). Every
 # entry point (stages, tests, benchmark, tools) pins itself on `import gan`, so no target

@@ -1,6 +1,10 @@
 """`make show`: every experiment's knobs and headline metrics, as one markdown table that
 fits a terminal. (`dvc exp show --md --precision 3` prints six digits regardless, with
-DVC 3.67, and every column; this reads `dvc exp show --json` and rounds to 4 digits.)"""
+DVC 3.67, and every column; this reads `dvc exp show --json` and rounds to 4 digits.)
+
+    make show                           # experiments of the current commit
+    make show ARGS="-A"                 # of every commit (any `dvc exp show` option)
+"""
 
 from __future__ import annotations
 
@@ -18,7 +22,7 @@ COLUMNS = [("name", "experiment"), ("train.seed", "seed"), ("train.lr", "lr"),
 
 
 def main() -> None:
-    done = subprocess.run([sys.executable, "-m", "dvc", "exp", "show", "--json"],
+    done = subprocess.run([sys.executable, "-m", "dvc", "exp", "show", "--json", *sys.argv[1:]],
                           capture_output=True, text=True)
     if done.returncode:
         sys.exit(f"dvc exp show failed:\n{done.stderr}")
