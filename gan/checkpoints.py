@@ -71,6 +71,10 @@ class Checkpoints:
     def _prune(self) -> None:
         for old in self._others()[self.keep_configurations:]:
             shutil.rmtree(old, ignore_errors=True)
+        if self.root.is_dir():  # files of the layout before per-configuration folders
+            for stale in self.root.iterdir():
+                if stale.is_file():
+                    stale.unlink(missing_ok=True)
 
     def restore(self) -> tuple[int | None, str]:
         """Restore the newest valid checkpoint of this run. Returns (epoch or None, why)."""

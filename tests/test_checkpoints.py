@@ -88,6 +88,8 @@ def test_only_the_most_recent_other_configurations_are_kept(real, tmp_path):
         store = checkpoints.Checkpoints(tmp_path / "ckpt", t, f"config-{k}", keep=1,
                                         keep_configurations=2)
         store.save(k)
+        if k == 3:  # a checkpoint of the layout before per-configuration folders
+            (tmp_path / "ckpt" / "ckpt-500.index").write_bytes(b"old")
     kept = sorted(p.name for p in (tmp_path / "ckpt").iterdir())
     assert kept == ["config-2", "config-3", "config-4"]  # this one and the two before it
 
