@@ -35,8 +35,8 @@ EVERYWHERE = {
 # Caps for any x86-64: harmless on a CPU below the cap.
 X86_CAPS = {
     "ONEDNN_MAX_CPU_ISA": "AVX2",   # oneDNN (TensorFlow's matmul kernels)
-    # numpy 2.4's run-time dispatch targets above x86-64-v3 (`python -m gan.cpu_pin`
-    # lists them; tests/test_cpu_pin.py fails if a numpy upgrade adds one)
+    # numpy 2.4's run-time dispatch targets above x86-64-v3 (`make cpu` shows the ones
+    # enabled; tests/test_cpu_pin.py fails if a numpy upgrade adds one)
     "NPY_DISABLE_CPU_FEATURES": "X86_V4 AVX512_ICL AVX512_SPR",
 }
 # Only where the CPU has x86-64-v3: forcing these kernels elsewhere would crash.
@@ -44,6 +44,9 @@ V3_ONLY = {
     "OPENBLAS_CORETYPE": "Haswell",  # OpenBLAS's AVX2 kernels
 }
 XLA_FLAG = "--xla_cpu_max_isa=AVX2"  # XLA's code generation (jit_compile)
+# Removed wherever they are set: NPY_ENABLE_CPU_FEATURES cannot coexist with the disable
+# list (numpy refuses to load), and TF_XLA_FLAGS can switch on XLA auto-clustering.
+UNSET = ("NPY_ENABLE_CPU_FEATURES", "TF_XLA_FLAGS")
 
 
 def cpu_flags() -> frozenset[str]:
@@ -71,7 +74,10 @@ def level(machine: str | None = None, flags: frozenset[str] | None = None) -> st
     machine = (machine or platform.machine()).lower()
     if machine not in ("x86_64", "amd64"):
         return machine
-    missing = V3_FLAGS - (cpu_flags() if flags is None else flags)
+    flags = cpu_flags() if flags is None else flags
+    if not flags:
+        return "x86-64 (CPU flags unreadable)"
+    missing = V3_FLAGS - flags
     return LEVEL if not missing else f"x86-64 without {', '.join(sorted(missing))}"
 
 
@@ -102,7 +108,7 @@ def overrides(environ: Mapping[str, str], wanted: Mapping[str, str]) -> list[str
             value = XLA_FLAG
         if old is not None and old != value:
             found.append(f"{name}={old!r}")
-    return found
+    return found + [f"{name}={environ[name]!r}" for name in UNSET if name in environ]
 
 
 _APPLIED: str | None = None
@@ -125,6 +131,8 @@ def apply() -> str:
         print(f"cpu pin: {' and '.join(late)} was imported before gan, so the pin may not "
               "hold in this process: import gan first", file=sys.stderr)
     os.environ.update(wanted)
+    for name in UNSET:
+        os.environ.pop(name, None)
     _APPLIED = at
     return at
 

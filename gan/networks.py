@@ -18,9 +18,9 @@ def dense(x: tf.Tensor, w: tf.Tensor) -> tf.Tensor:
     run time and cuts a long sum into blocks sized from the CPU's caches. The weight
     gradients are sums over the batch (1000 rows in the history's probe), and measured
     on two CPUs pinned at the same AVX2 level, the probe's gradient norm differed in the
-    last bit. The reductions used here are compiled into TensorFlow: the same sums in
-    the same order on every x86-64 machine. The layers are tiny, so it costs little
-    (README, Speed).
+    last bit. The reductions used here are compiled into TensorFlow, with no kernel
+    chosen at run time: the same sums in the same order whatever the CPU's level or
+    caches. The layers are tiny, so it costs little (README, Speed).
     """
     n_in, n_out = w.shape
     if n_in == 1:  # one product per output: exactly what the matmul computes

@@ -1,8 +1,11 @@
+import subprocess
+import sys
 import time
 
 import numpy as np
 
 from gan import checkpoints, trainer as training
+from tests.pipeline import ROOT
 from tests.test_trainer import config, kl_for
 
 
@@ -94,11 +97,32 @@ def test_only_the_most_recent_other_configurations_are_kept(real, tmp_path):
     assert kept == ["config-2", "config-3", "config-4"]  # this one and the two before it
 
 
-def test_restore_reads_every_value_of_the_file(real, tmp_path):
-    """restore() insists that every value in the file was read back (the save counter
-    included: left unread, TensorFlow warned about it at exit)."""
-    t, store = make(real, tmp_path)
+RESUME = """
+import sys
+import gan
+from gan import checkpoints, trainer as training
+from gan.data import sample_normal
+from tests.test_trainer import config
+real = sample_normal(100, 0.0, 1.0, seed=3)
+for _ in range(2):  # save, then resume in a new trainer
+    store = checkpoints.Checkpoints(sys.argv[1], training.Trainer(real, config()), "fp", keep=2)
+    print(store.restore()[1]) if store.manager.checkpoints else store.save(0)
+"""
+
+
+def test_resuming_reads_every_value_and_tensorflow_does_not_complain(tmp_path):
+    """The save counter that CheckpointManager.save keeps is read back too: left unread,
+    TensorFlow warned about 'unrestored values' at exit."""
+    done = subprocess.run([sys.executable, "-c", RESUME, str(tmp_path / "ckpt")], cwd=ROOT,
+                          capture_output=True, text=True, check=True)
+    assert "resuming from ckpt-0" in done.stdout
+    assert "unrestored" not in done.stderr and "could not be found" not in done.stderr
+
+
+def test_a_foreign_checkpoint_in_the_folder_is_not_resumed(real, tmp_path):
+    t, store = make(real, tmp_path, fingerprint="same-16-chars---A")
     store.save(0)
-    _, again = make(real, tmp_path)
-    epoch, why = again.restore()
-    assert epoch == 0 and why == "resuming from ckpt-0 (epoch 0)"
+    _, other = make(real, tmp_path, fingerprint="same-16-chars---B")  # the same folder
+    assert other.directory == store.directory
+    epoch, why = other.restore()
+    assert epoch is None and "ckpt-0 belongs to other data, params or code" in why

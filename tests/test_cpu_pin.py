@@ -13,6 +13,7 @@ def test_level_of_each_kind_of_machine():
     assert cpu_pin.level("x86_64", V3) == cpu_pin.LEVEL
     assert cpu_pin.level("x86_64", V3 - {"avx2", "fma"}) == "x86-64 without avx2, fma"
     assert cpu_pin.level("aarch64", frozenset()) == "aarch64"
+    assert cpu_pin.level("x86_64", frozenset()) == "x86-64 (CPU flags unreadable)"
 
 
 def test_what_is_pinned_where():
@@ -59,7 +60,8 @@ def test_this_process_computes_at_the_pinned_level():
 
 def test_a_hostile_environment_is_overridden_and_said_so():
     hostile = {**os.environ, "ONEDNN_MAX_CPU_ISA": "AVX512_CORE", "NPY_DISABLE_CPU_FEATURES": "",
-               "TF_ENABLE_ONEDNN_OPTS": "1", "OPENBLAS_NUM_THREADS": "2"}
+               "TF_ENABLE_ONEDNN_OPTS": "1", "OPENBLAS_NUM_THREADS": "2",
+               "NPY_ENABLE_CPU_FEATURES": "X86_V4", "TF_XLA_FLAGS": "--tf_xla_auto_jit=2"}
     code = ("import gan, os; from gan import cpu_pin; "
             "print(os.environ['ONEDNN_MAX_CPU_ISA'], os.environ['TF_ENABLE_ONEDNN_OPTS'], "
             "cpu_pin.numpy_targets())")
@@ -70,7 +72,8 @@ def test_a_hostile_environment_is_overridden_and_said_so():
         assert "['X86_V3']" in done.stdout
     assert done.stderr.startswith("cpu pin: ignoring ")
     for setting in ("ONEDNN_MAX_CPU_ISA='AVX512_CORE'", "TF_ENABLE_ONEDNN_OPTS='1'",
-                    "NPY_DISABLE_CPU_FEATURES=''"):
+                    "NPY_DISABLE_CPU_FEATURES=''", "NPY_ENABLE_CPU_FEATURES='X86_V4'",
+                    "TF_XLA_FLAGS="):
         assert setting in done.stderr
 
 
