@@ -17,6 +17,7 @@ the bytes match; the level reported then says so, and CI compares metrics instea
 
 from __future__ import annotations
 
+import functools
 import os
 import platform
 import sys
@@ -49,24 +50,24 @@ XLA_FLAG = "--xla_cpu_max_isa=AVX2"  # XLA's code generation (jit_compile)
 UNSET = ("NPY_ENABLE_CPU_FEATURES", "TF_XLA_FLAGS")
 
 
-def cpu_flags() -> frozenset[str]:
+@functools.lru_cache(maxsize=None)
+def _cpuinfo(field: str) -> str | None:
+    """The first `field` line of /proc/cpuinfo (read once per process), or None."""
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("flags"):
-                return frozenset(line.split(":", 1)[1].split())
-    except OSError:
-        pass
-    return frozenset()
-
-
-def cpu_name() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
+            if line.startswith(field):
                 return line.split(":", 1)[1].strip()
     except OSError:
         pass
-    return platform.processor() or platform.machine() or "unknown CPU"
+    return None
+
+
+def cpu_flags() -> frozenset[str]:
+    return frozenset((_cpuinfo("flags") or "").split())
+
+
+def cpu_name() -> str:
+    return _cpuinfo("model name") or platform.processor() or platform.machine() or "unknown CPU"
 
 
 def level(machine: str | None = None, flags: frozenset[str] | None = None) -> str:

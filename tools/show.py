@@ -9,10 +9,10 @@ DVC 3.67, and every column; this reads `dvc exp show --json` and rounds to 4 dig
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 
 from gan import experiments
+from tools.sweep import dvc
 
 COLUMNS = [("name", "experiment"), ("train.seed", "seed"), ("train.lr", "lr"),
            ("train.d_steps", "d_steps"), ("train.ema_decay", "ema"), ("train.loss", "loss"),
@@ -22,11 +22,8 @@ COLUMNS = [("name", "experiment"), ("train.seed", "seed"), ("train.lr", "lr"),
 
 
 def main() -> None:
-    done = subprocess.run([sys.executable, "-m", "dvc", "exp", "show", "--json", *sys.argv[1:]],
-                          capture_output=True, text=True)
-    if done.returncode:
-        sys.exit(f"dvc exp show failed:\n{done.stderr}")
-    print(experiments.markdown(experiments.rows(json.loads(done.stdout)), COLUMNS), end="")
+    shown = json.loads(dvc("exp", "show", "--json", *sys.argv[1:]))
+    print(experiments.markdown(experiments.rows(shown), COLUMNS), end="")
 
 
 if __name__ == "__main__":
