@@ -52,14 +52,14 @@ def main() -> None:
     scores = evaluation.score(real, fake, logit_real, logit_fake, dist=dist,
                               collapse_ratio=ev.collapse_ratio,
                               collapse_atom=ev.collapse_atom, **bins)
-    floor = evaluation.noise_floor(dist, len(real), len(fake), repeats=ev.floor_repeats,
-                                   quantile=ev.floor_quantile, seed=ev.seed, **bins)
+    null = evaluation.null_scores(dist, real, len(fake), repeats=ev.null_repeats,
+                                  seed=ev.seed, **bins)
     raw = evaluation.sample_scores(real, raw_fake, **bins)
-    scores.update(evaluation.verdict(scores, floor))
+    raw_test = evaluation.two_sample_test(raw, null, ev.level)
+    scores.update(evaluation.two_sample_test(scores, null, ev.level))
     scores.update({
-        "floor": floor,
-        "raw": {**{k: raw[k] for k in RAW_KEYS},
-                "indistinguishable": evaluation.verdict(raw, floor)["indistinguishable"]},
+        "raw": {**{k: raw[k] for k in RAW_KEYS}, "p_value": raw_test["p_value"],
+                "indistinguishable": raw_test["indistinguishable"]},
         "diverged": bool(training.get("diverged", False)),
         "epochs_done": int(training.get("epochs_done", 0)),
         # the instruction-set level train and evaluate computed at: runs compare bit for
@@ -74,8 +74,10 @@ def main() -> None:
                     d_fake=evaluation.sigmoid(logit_fake[:, 0]), grid=grid[:, 0],
                     d_grid=evaluation.sigmoid(judge(x=grid)["logit"].numpy()[:, 0]))
     verdict = "INDISTINGUISHABLE from" if scores["indistinguishable"] else "distinguishable from"
-    print(f"evaluate: generator {verdict} {dist.label()} at this sample size; "
-          + ", ".join(f"{k} {scores[k]:.4f} (floor {floor[k]:.4f})" for k in evaluation.VERDICT)
+    print(f"evaluate: generator {verdict} {dist.label()} at this sample size "
+          f"(p = {scores['p_value']:.3f}, level {ev.level}); "
+          + ", ".join(f"{k} {scores[k]:.4f} (p {scores['p_values'][k]:.3f})"
+                      for k in evaluation.VERDICT)
           + ("; MODE COLLAPSE" if scores["mode_collapse"] else "")
           + ("; TRAINING DIVERGED" if scores["diverged"] else ""))
 

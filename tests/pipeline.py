@@ -20,7 +20,7 @@ TINY = {
     "train": {"loss": "minimax", "ema_decay": 0.9, "d_steps": 2, "lr": 5.0e-3, "batch_size": 64, "epochs": 40, "seed": 0, "log_every": 5,
               "snapshot_every": 10, "checkpoint_every": 20, "keep_checkpoints": 2},
     "metrics": {"bins": 20, "range_std": 4.0, "pseudocount": 0.5},
-    "evaluate": {"n_samples": 2000, "seed": 7, "floor_repeats": 20, "floor_quantile": 0.95,
+    "evaluate": {"n_samples": 2000, "seed": 7, "null_repeats": 39, "level": 0.05,
                  "collapse_ratio": 0.5, "collapse_atom": 0.1},
 }
 

@@ -59,3 +59,15 @@ def test_non_finite_fakes_give_nan_not_an_exception():
     fake = np.array([0.0, np.inf, 1.0])
     assert all(math.isnan(v) for v in metrics.distances(normal(10), fake, **SETTINGS).values())
     assert all(math.isnan(v) for v in metrics.moments(fake).values())
+
+
+@pytest.mark.parametrize("n, m, ties", [(1000, 10_000, False), (7, 3, False), (50, 80, True)])
+def test_ecdf_distances_are_scipys(n, m, ties):
+    from scipy import stats
+
+    real, fake = normal(n, seed=3), normal(m, 0.3, 1.4, seed=4)
+    if ties:  # repeated values in and across the samples (an atom of a ReLU generator)
+        real, fake = np.round(real, 1), np.round(fake, 1)
+    w1, ks = metrics.ecdf_distances(real, fake)
+    assert w1 == pytest.approx(stats.wasserstein_distance(real, fake), rel=1e-12, abs=1e-15)
+    assert ks == pytest.approx(stats.ks_2samp(real, fake).statistic, rel=1e-12)

@@ -1,0 +1,166 @@
+"""Seed populations in one process per worker, fast: the research tool behind the
+defaults (docs/convergence.md). `make sweep` is the same question asked through DVC.
+
+    .venv/bin/python -m tools.population --seeds 1000-1039 --set train.lr=1.0e-3 --out FILE
+
+Each run trains with the project's Trainer and `fit` (the params of params.yaml, with
+the --set overrides), then scores the exported generator the way `evaluate` does
+(the same noise, test and flags), from its weights in numpy rather than through a
+SavedModel. Runs append one JSON line each to --out (so a long population can be
+stopped and resumed: finished seeds are skipped), and the summary prints the pass rate
+with its Wilson interval, the silent failures and the median distances.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def seeds(text: str) -> list[int]:
+    """'1000-1039' or '1,5,9' or a mix."""
+    out: list[int] = []
+    for part in text.split(","):
+        lo, _, hi = part.partition("-")
+        out.extend(range(int(lo), int(hi or lo) + 1))
+    return out
+
+
+def overridden(raw: dict, sets: list[str]) -> dict:
+    """params.yaml's mapping with `section.key=value` overrides (YAML-parsed values)."""
+    import copy
+
+    import yaml
+
+    out = copy.deepcopy(raw)
+    for item in sets:
+        key, _, value = item.partition("=")
+        section, _, name = key.partition(".")
+        out[section][name] = yaml.safe_load(value)
+    return out
+
+
+def forward(weights: list[np.ndarray], x: np.ndarray) -> np.ndarray:
+    w_h, b_h, w_o, b_o = (np.asarray(w, np.float64) for w in weights)
+    return np.maximum(x @ w_h + b_h, 0.0) @ w_o + b_o
+
+
+def one_run(job: tuple[dict, int, bool]) -> dict:
+    raw, seed, xla = job
+    from gan import data, evaluation, metrics, params
+    from gan import trainer as training
+    from gan.distributions import Mixture
+
+    p = {name: params.parse_section(raw, name) for name in params.SECTIONS}
+    dist = Mixture.from_params(p["data"])
+    d = p["data"]
+    real = dist.sample(d.n_samples, np.random.default_rng(d.seed)) if d.distribution == "mixture" \
+        else data.sample_normal(d.n_samples, d.mean, d.std, d.seed)
+    cfg = training.Config(**p["model"].model_dump(), **{
+        **p["train"].model_dump(exclude={"checkpoint_every", "keep_checkpoints"}),
+        "seed": seed}, xla=xla)
+    started = time.perf_counter()
+    trainer = training.Trainer(real, cfg)
+    b = p["metrics"].model_dump()
+    edges = metrics.shared_edges(real, b["bins"], b["range_std"])
+    p_real = metrics.histogram(real, edges, b["pseudocount"])
+    result = training.fit(trainer, lambda fake: metrics.kl_divergence(
+        p_real, metrics.histogram(fake, edges, b["pseudocount"])))
+    seconds = time.perf_counter() - started
+    ev, model = p["evaluate"], p["model"]
+    z = data.noise(ev.n_samples, model.g_input, ev.seed, model.noise)
+    real64 = real.astype(np.float64)
+    d_weights = trainer.discriminator.get_weights()
+    out = {"seed": seed, "seconds": seconds, "diverged": result.diverged,
+           "epochs_done": result.epochs_done}
+    for label, weights in (("", trainer.export_weights()), ("raw_", trainer.generator.get_weights())):
+        fake = forward(weights, z).astype(np.float32)
+        scores = evaluation.score(real, fake, forward(d_weights, real64), forward(d_weights, fake),
+                                  dist=dist, collapse_ratio=ev.collapse_ratio,
+                                  collapse_atom=ev.collapse_atom, **b)
+        scores.update(evaluation.two_sample_test(scores, _null(dist, real, ev, b), ev.level))
+        keep = ("p_value", "indistinguishable", "mode_collapse", *evaluation.VERDICT,
+                "fake_std", "fake_excess_kurtosis", "largest_atom")
+        out.update({label + k: scores[k] for k in keep})
+        out[label + "p_values"] = scores["p_values"]
+    return out
+
+
+_NULLS: dict = {}
+
+
+def _null(dist, real, ev, bins) -> np.ndarray:
+    """The test's null for this data set, computed once per worker."""
+    from gan import evaluation
+
+    key = (dist, real.tobytes(), ev.n_samples, ev.null_repeats, ev.seed, tuple(bins.items()))
+    if key not in _NULLS:
+        _NULLS[key] = evaluation.null_scores(dist, real, ev.n_samples, repeats=ev.null_repeats,
+                                             seed=ev.seed, **bins)
+    return _NULLS[key]
+
+
+def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """95% Wilson score interval of a pass rate k / n."""
+    if n == 0:
+        return (0.0, 1.0)
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+def summary(rows: list[dict], prefix: str = "") -> str:
+    n = len(rows)
+    passed = sum(r[prefix + "indistinguishable"] for r in rows)
+    flagged = sum(bool(r[prefix + "mode_collapse"] or r["diverged"]) for r in rows)
+    silent = sum(not r[prefix + "indistinguishable"] and not (r[prefix + "mode_collapse"] or r["diverged"])
+                 for r in rows)
+    lo, hi = wilson(passed, n)
+    med = {k: np.median([r[prefix + k] for r in rows]) for k in ("wasserstein_1", "ks_statistic", "kl_divergence")}
+    return (f"{passed}/{n} indistinguishable ({100 * passed / max(n, 1):.0f}%, 95% CI "
+            f"{100 * lo:.0f}-{100 * hi:.0f}%), flagged {flagged}, silent failures {silent}; median "
+            + ", ".join(f"{k} {v:.4f}" for k, v in med.items()))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seeds", type=seeds, required=True)
+    parser.add_argument("--set", action="append", default=[], dest="sets")
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--no-xla", dest="xla", action="store_false")
+    args = parser.parse_args()
+    from gan import params
+
+    raw = overridden(params.read_yaml(ROOT / "params.yaml"), args.sets)
+    for name in params.SECTIONS:
+        params.parse_section(raw, name)  # refuse bad overrides before any work
+    done = {json.loads(line)["seed"] for line in args.out.read_text().splitlines()} \
+        if args.out.exists() else set()
+    todo = [(raw, s, args.xla) for s in args.seeds if s not in done]
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    with multiprocessing.get_context("spawn").Pool(args.jobs) as pool, args.out.open("a") as log:
+        for row in pool.imap_unordered(one_run, todo):
+            log.write(json.dumps({**row, "sets": args.sets}) + "\n")
+            log.flush()
+            print(f"seed {row['seed']}: p {row['p_value']:.3f} W1 {row['wasserstein_1']:.4f} "
+                  f"{'PASS' if row['indistinguishable'] else 'fail'}"
+                  f"{' COLLAPSE' if row['mode_collapse'] else ''}{' DIVERGED' if row['diverged'] else ''}"
+                  f" ({row['seconds']:.1f} s)", file=sys.stderr, flush=True)
+    rows = [json.loads(line) for line in args.out.read_text().splitlines()]
+    rows = [r for r in rows if r["seed"] in set(args.seeds)]
+    print(f"{' '.join(args.sets) or 'defaults'}: {summary(rows)}")
+    print(f"  raw generator: {summary(rows, 'raw_')}")
+
+
+if __name__ == "__main__":
+    main()
