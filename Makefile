@@ -46,4 +46,4 @@ cpu: setup
 	$(BIN)/python -m tools.cpu
 
 sweep: setup
-	$(BIN)/python -m tools.sweep --jobs 2
+	$(BIN)/python -m tools.sweep --jobs 2 --seeds $(or $(SEEDS),10)

@@ -17,14 +17,16 @@ class Adam(tf.Module):
         self.m = [tf.Variable(tf.zeros_like(v), name="m") for v in variables]
         self.v = [tf.Variable(tf.zeros_like(v), name="v") for v in variables]
 
-    def apply(self, grads: list[tf.Tensor], variables: list[tf.Variable]) -> None:
+    def apply(self, grads: list[tf.Tensor], variables: list[tf.Variable],
+              scale: tf.Tensor | float = 1.0) -> None:
         """m += (g - m)(1 - beta_1); v += (g^2 - v)(1 - beta_2);
         var -= lr * sqrt(1 - beta_2^t) / (1 - beta_1^t) * m / (sqrt(v) + epsilon),
-        one fused kernel per variable (ResourceApplyAdam) instead of a dozen small ops."""
+        one fused kernel per variable (ResourceApplyAdam) instead of a dozen small ops.
+        `scale` multiplies lr (a schedule)."""
         step = tf.cast(self.iterations.assign_add(1), tf.float32)
         beta_1_power, beta_2_power = self.beta_1**step, self.beta_2**step
         for grad, var, m, v in zip(grads, variables, self.m, self.v, strict=True):
             tf.raw_ops.ResourceApplyAdam(
                 var=var.handle, m=m.handle, v=v.handle, beta1_power=beta_1_power,
-                beta2_power=beta_2_power, lr=self.lr, beta1=self.beta_1, beta2=self.beta_2,
+                beta2_power=beta_2_power, lr=self.lr * scale, beta1=self.beta_1, beta2=self.beta_2,
                 epsilon=self.epsilon, grad=grad, use_locking=False)

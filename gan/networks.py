@@ -58,9 +58,31 @@ class MLP(tf.Module):
             variable.assign(value)
 
 
-def generator(g_input: int, g_hidden: int, seed: int) -> MLP:
-    """G: z (g_input) -> x (1), no output activation."""
-    return MLP(g_input, g_hidden, (seed, 1), name="generator")
+G_INITS = ("normal", "linear", "linear_he")
+
+
+def generator(g_input: int, g_hidden: int, seed: int, init: str = "normal") -> MLP:
+    """G: z (g_input) -> x (1), no output activation.
+
+    init "normal": every weight and bias from N(0, 1), the tutorial's. "linear": the same
+    weights, each hidden bias set to twice the norm of its unit's weight column, so every
+    hidden ReLU starts on for about 98% of N(0, 1) noise (G starts as an almost linear,
+    so almost normal, map of its noise, with no dead or rarely-on units), and the output
+    bias set to cancel what those biases add, so G's output starts centred on 0 rather
+    than tens of units away. "linear_he": "linear", with the weights first scaled to He
+    et al.'s variance (2 / fan-in), so the output's spread starts near 2 instead of near 6.
+    """
+    g = MLP(g_input, g_hidden, (seed, 1), name="generator")
+    if init == "linear_he":
+        g.w_hidden.assign(g.w_hidden * np.sqrt(2.0 / g_input))
+        g.w_out.assign(g.w_out * np.sqrt(2.0 / g_hidden))
+    if init in ("linear", "linear_he"):
+        b_hidden = 2.0 * np.linalg.norm(g.w_hidden.numpy(), axis=0)
+        g.b_hidden.assign(b_hidden)
+        g.b_out.assign([-float(b_hidden @ g.w_out.numpy()[:, 0])])
+    elif init != "normal":
+        raise ValueError(f"unknown model.g_init {init!r}; expected one of {G_INITS}")
+    return g
 
 
 def discriminator(d_hidden: int, seed: int) -> MLP:

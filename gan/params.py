@@ -64,6 +64,7 @@ class ModelParams(_Section):
     g_input: int = Field(ge=1, le=4096)
     g_hidden: int = Field(ge=1, le=4096)
     noise: Noise
+    g_init: Literal["normal", "linear", "linear_he"]
 
 
 class TrainParams(_Section):
@@ -71,6 +72,12 @@ class TrainParams(_Section):
     ema_decay: float = Field(ge=0, lt=1)
     d_steps: int = Field(ge=1, le=100)
     lr: float = Field(gt=0, le=10)
+    d_lr_ratio: float = Field(gt=0, le=1000)
+    beta_1: float = Field(ge=0, lt=1)
+    lr_decay: float = Field(ge=0, le=1)
+    r1_gamma: float = Field(ge=0, le=1e6)
+    lookahead_k: int = Field(ge=0, le=100_000)
+    lookahead_alpha: float = Field(gt=0, le=1)
     batch_size: int = Field(ge=1)
     epochs: int = Field(ge=1, le=1_000_000)
     seed: int = Field(ge=0)

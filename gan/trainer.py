@@ -41,6 +41,13 @@ class Config:
     ema_decay: float = 0.0
     noise: str = "uniform"
     d_steps: int = 1
+    d_lr_ratio: float = 1.0
+    beta_1: float = 0.9
+    lr_decay: float = 0.0
+    r1_gamma: float = 0.0
+    g_init: str = "normal"
+    lookahead_k: int = 0
+    lookahead_alpha: float = 0.5
     xla: bool = False
 
 
@@ -70,13 +77,20 @@ class Trainer(tf.Module):
         self.n = len(real)
         self.n_batches = math.ceil(self.n / cfg.batch_size)
         self.real = tf.constant(real, dtype=tf.float32)
-        self.generator = networks.generator(cfg.g_input, cfg.g_hidden, cfg.seed)
+        self.generator = networks.generator(cfg.g_input, cfg.g_hidden, cfg.seed, cfg.g_init)
         self.discriminator = networks.discriminator(cfg.d_hidden, cfg.seed)
-        self.opt_d = adam.Adam(self.discriminator.params, cfg.lr, name="adam_d")
-        self.opt_g = adam.Adam(self.generator.params, cfg.lr, name="adam_g")
+        self.opt_d = adam.Adam(self.discriminator.params, cfg.lr * cfg.d_lr_ratio, cfg.beta_1,
+                               name="adam_d")
+        self.opt_g = adam.Adam(self.generator.params, cfg.lr, cfg.beta_1, name="adam_g")
         # Exponential moving average of G's weights (none when ema_decay is 0), warmed up
         # (see _step).
         self.ema = [tf.Variable(v, name="ema") for v in self.generator.params] if cfg.ema_decay else []
+        # Lookahead on both players (Chavdarova et al. 2021): slow copies of every weight
+        # that, every lookahead_k G steps, move lookahead_alpha of the way to the fast
+        # weights, which then restart from them. It damps the rotation around the
+        # equilibrium that plain simultaneous updates keep circling at large steps.
+        weights = self.generator.params + self.discriminator.params
+        self.slow = [tf.Variable(v, name="slow") for v in weights] if cfg.lookahead_k else []
         self.rng = tf.random.Generator.from_seed(cfg.seed)
         self.epoch = tf.Variable(0, dtype=tf.int64, name="epoch")
         count = [tf.TensorSpec([], tf.int64)]
@@ -98,19 +112,37 @@ class Trainer(tf.Module):
         self._backup = _Untracked(self.state_variables)
 
     # --- the mathematics of one step --------------------------------------------------
+    def lr_scale(self) -> tf.Tensor | float:
+        """1, then over the last `lr_decay` share of the epochs a linear decay of both
+        learning rates towards 0 (reached after the last epoch)."""
+        cfg = self.cfg
+        if not cfg.lr_decay:
+            return 1.0
+        left = tf.cast(cfg.epochs - self.epoch, tf.float32)
+        return tf.clip_by_value(left / (cfg.lr_decay * cfg.epochs), 0.0, 1.0)
+
     def update_discriminator(self, x: tf.Tensor, fake: tf.Tensor) -> None:
-        """One Adam step of D on a batch of real and generated samples."""
+        """One Adam step of D on a batch of real and generated samples (plus R1: gamma / 2
+        times the mean squared gradient of D's logit at the real samples)."""
         d = self.discriminator
         with tf.GradientTape() as tape:
-            loss = losses.discriminator_loss(d(x), d(fake))
-        self.opt_d.apply(tape.gradient(loss, d.params), d.params)
+            if self.cfg.r1_gamma:
+                with tf.GradientTape() as inner:
+                    inner.watch(x)
+                    logit_real = d(x)
+                slope = inner.gradient(logit_real, x)
+                penalty = 0.5 * self.cfg.r1_gamma * tf.reduce_mean(tf.square(slope))
+            else:
+                logit_real, penalty = d(x), 0.0
+            loss = losses.discriminator_loss(logit_real, d(fake)) + penalty
+        self.opt_d.apply(tape.gradient(loss, d.params), d.params, self.lr_scale())
 
     def update_generator(self, z: tf.Tensor) -> None:
         """One Adam step of G on the same noise, against the updated D."""
         d, g = self.discriminator, self.generator
         with tf.GradientTape() as tape:
             loss = losses.generator_loss(d(g(z)), self.cfg.loss)
-        self.opt_g.apply(tape.gradient(loss, g.params), g.params)
+        self.opt_g.apply(tape.gradient(loss, g.params), g.params, self.lr_scale())
 
     def _step(self, x: tf.Tensor, z: tf.Tensor) -> None:
         """The tutorial's step: D first, then G, on the same z. With d_steps > 1, D takes
@@ -128,6 +160,8 @@ class Trainer(tf.Module):
 
             tf.while_loop(lambda k: k < self.cfg.d_steps, d_step, (tf.constant(0),))
         self.update_generator(z)
+        if self.slow:
+            tf.cond(self.opt_g.iterations % self.cfg.lookahead_k == 0, self._lookahead, lambda: None)
         if self.ema:
             # Warmed up as tf.train.ExponentialMovingAverage(num_updates=t) does: after G's
             # t-th step the decay is min(ema_decay, (1 + t) / (10 + t)), so the average
@@ -137,6 +171,12 @@ class Trainer(tf.Module):
             decay = tf.minimum(self.cfg.ema_decay, (1.0 + t) / (10.0 + t))
             for average, weight in zip(self.ema, self.generator.params):
                 average.assign_sub((1.0 - decay) * (average - weight))
+
+    def _lookahead(self) -> None:
+        alpha = self.cfg.lookahead_alpha
+        for slow, fast in zip(self.slow, self.generator.params + self.discriminator.params):
+            slow.assign_add(alpha * (fast - slow))
+            fast.assign(slow)
 
     def _train_on(self, index: tf.Tensor) -> None:
         self._step(tf.gather(self.real, index), self._noise(index.shape[0]))

@@ -22,6 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
+from gan import populations
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -108,27 +110,12 @@ def _null(dist, real, ev, bins) -> np.ndarray:
     return _NULLS[key]
 
 
-def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
-    """95% Wilson score interval of a pass rate k / n."""
-    if n == 0:
-        return (0.0, 1.0)
-    p = k / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z / (1 + z * z / n) * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    return (max(0.0, centre - half), min(1.0, centre + half))
-
-
 def summary(rows: list[dict], prefix: str = "") -> str:
-    n = len(rows)
-    passed = sum(r[prefix + "indistinguishable"] for r in rows)
-    flagged = sum(bool(r[prefix + "mode_collapse"] or r["diverged"]) for r in rows)
-    silent = sum(not r[prefix + "indistinguishable"] and not (r[prefix + "mode_collapse"] or r["diverged"])
-                 for r in rows)
-    lo, hi = wilson(passed, n)
-    med = {k: np.median([r[prefix + k] for r in rows]) for k in ("wasserstein_1", "ks_statistic", "kl_divergence")}
-    return (f"{passed}/{n} indistinguishable ({100 * passed / max(n, 1):.0f}%, 95% CI "
-            f"{100 * lo:.0f}-{100 * hi:.0f}%), flagged {flagged}, silent failures {silent}; median "
-            + ", ".join(f"{k} {v:.4f}" for k, v in med.items()))
+    s = populations.summarise(rows, prefix)
+    return (f"{s['passed']}/{s['runs']} indistinguishable (95% CI {100 * s['interval'][0]:.0f}-"
+            f"{100 * s['interval'][1]:.0f}%), flagged {s['flagged']}, silent failures {s['silent']}; "
+            f"median W1 {s['median_wasserstein_1']:.4f}, KS {s['median_ks_statistic']:.4f}, "
+            f"KL {s['median_kl_divergence']:.4f}")
 
 
 def main() -> None:
