@@ -8,7 +8,7 @@ export DVC_NO_ANALYTICS := 1
 # DVC's queue workers start `dvc` by name, so the venv's bin folder goes first on PATH.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: setup repro test bench sweep check-metrics show cpu clean
+.PHONY: setup repro test bench sweep tutorial check-metrics show cpu clean
 
 setup: $(STAMP)
 
@@ -47,3 +47,8 @@ cpu: setup
 
 sweep: setup
 	$(BIN)/python -m tools.sweep --jobs 2 --seeds $(or $(SEEDS),10)
+
+# The tutorial's own setup as an experiment named `tutorial` (ARGS: more `dvc exp run`
+# options, e.g. ARGS="--queue" or ARGS="-S train.seed=3")
+tutorial: setup
+	$(BIN)/python -m tools.tutorial $(ARGS)

@@ -54,8 +54,11 @@ def measured(args: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, fl
 
 
 # What makes the trainer's step the tutorial's step: one D update, U(-1, 1) noise, no
-# moving average (the same as tools/sweep.py's TUTORIAL).
-TUTORIAL_SETUP = {"d_steps": 1, "noise": "uniform", "ema_decay": 0.0}
+# moving average, none of this project's convergence options (gan.params.TUTORIAL_SETUP).
+def tutorial_setup() -> dict:
+    from gan import params
+
+    return {key.split(".")[1]: value for key, value in params.TUTORIAL_SETUP.items()}
 
 
 def default_config(xla: bool = False, **overrides):
@@ -145,7 +148,7 @@ def main() -> None:
     tutorial = tutorial_step_ms(real, epochs=5)
     print(f"  {tutorial['ms_per_step']:.2f} ms/step", flush=True)
     print("project trainer, the tutorial's setup (1 D update per step) ...", flush=True)
-    same = trainer_step_ms(real, xla=False, epochs=250, **TUTORIAL_SETUP)
+    same = trainer_step_ms(real, xla=False, epochs=250, **tutorial_setup())
     print(f"  {same['ms_per_step']:.3f} ms/step, trace {same['trace_compile_s']:.2f} s", flush=True)
     print("project trainer, default params ...", flush=True)
     fast = trainer_step_ms(real, xla=False, epochs=250)

@@ -78,6 +78,7 @@ class TrainParams(_Section):
     r1_gamma: float = Field(ge=0, le=1e6)
     lookahead_k: int = Field(ge=0, le=100_000)
     lookahead_alpha: float = Field(gt=0, le=1)
+    xla: bool
     batch_size: int = Field(ge=1)
     epochs: int = Field(ge=1, le=1_000_000)
     seed: int = Field(ge=0)
@@ -110,6 +111,20 @@ class EvaluateParams(_Section):
                 f"({self.level}): the test could never reject; use at least "
                 f"{math.ceil(1 / self.level) - 1}")
         return self
+
+
+# The tutorial's own setup: what to set to undo every option this project added on top
+# of the tutorial's network, loss, batch size and learning rate (`make tutorial`).
+TUTORIAL_SETUP: dict[str, Any] = {
+    "model.noise": "uniform", "model.g_init": "normal", "train.d_steps": 1,
+    "train.ema_decay": 0.0, "train.d_lr_ratio": 1.0, "train.beta_1": 0.9, "train.lr_decay": 0.0,
+    "train.r1_gamma": 0.0, "train.lookahead_k": 0,
+}
+
+
+def tutorial_overrides() -> list[str]:
+    """TUTORIAL_SETUP as `dvc exp run -S` assignments."""
+    return [f"{key}={value}" for key, value in TUTORIAL_SETUP.items()]
 
 
 SECTIONS: dict[str, type[_Section]] = {

@@ -121,20 +121,25 @@ class Trainer(tf.Module):
         left = tf.cast(cfg.epochs - self.epoch, tf.float32)
         return tf.clip_by_value(left / (cfg.lr_decay * cfg.epochs), 0.0, 1.0)
 
+    def discriminator_objective(self, x: tf.Tensor, fake: tf.Tensor) -> tf.Tensor:
+        """D's loss, plus R1 (Mescheder et al. 2018) when r1_gamma > 0: gamma / 2 times
+        the mean squared slope of D's logit at the real samples, which damps D near the
+        equilibrium instead of letting it circle with G."""
+        d = self.discriminator
+        if not self.cfg.r1_gamma:
+            return losses.discriminator_loss(d(x), d(fake))
+        with tf.GradientTape() as inner:
+            inner.watch(x)
+            logit_real = d(x)
+        slope = inner.gradient(logit_real, x)
+        penalty = 0.5 * self.cfg.r1_gamma * tf.reduce_mean(tf.square(slope))
+        return losses.discriminator_loss(logit_real, d(fake)) + penalty
+
     def update_discriminator(self, x: tf.Tensor, fake: tf.Tensor) -> None:
-        """One Adam step of D on a batch of real and generated samples (plus R1: gamma / 2
-        times the mean squared gradient of D's logit at the real samples)."""
+        """One Adam step of D on a batch of real and generated samples."""
         d = self.discriminator
         with tf.GradientTape() as tape:
-            if self.cfg.r1_gamma:
-                with tf.GradientTape() as inner:
-                    inner.watch(x)
-                    logit_real = d(x)
-                slope = inner.gradient(logit_real, x)
-                penalty = 0.5 * self.cfg.r1_gamma * tf.reduce_mean(tf.square(slope))
-            else:
-                logit_real, penalty = d(x), 0.0
-            loss = losses.discriminator_loss(logit_real, d(fake)) + penalty
+            loss = self.discriminator_objective(x, fake)
         self.opt_d.apply(tape.gradient(loss, d.params), d.params, self.lr_scale())
 
     def update_generator(self, z: tf.Tensor) -> None:

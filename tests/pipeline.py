@@ -19,7 +19,7 @@ TINY = {
     "model": {"d_hidden": 8, "g_input": 8, "g_hidden": 4, "noise": "normal",
               "g_init": "linear"},
     "train": {"loss": "minimax", "ema_decay": 0.9, "d_steps": 2, "lr": 5.0e-3,
-              "d_lr_ratio": 2.0, "beta_1": 0.5, "lr_decay": 0.3, "r1_gamma": 0.1, "lookahead_k": 3, "lookahead_alpha": 0.5, "batch_size": 64, "epochs": 40, "seed": 0, "log_every": 5,
+              "d_lr_ratio": 2.0, "beta_1": 0.5, "lr_decay": 0.3, "r1_gamma": 0.1, "lookahead_k": 3, "lookahead_alpha": 0.5, "xla": False, "batch_size": 64, "epochs": 40, "seed": 0, "log_every": 5,
               "snapshot_every": 10, "checkpoint_every": 20, "keep_checkpoints": 2},
     "metrics": {"bins": 20, "range_std": 4.0, "pseudocount": 0.5},
     "evaluate": {"n_samples": 2000, "seed": 7, "null_repeats": 39, "level": 0.05,

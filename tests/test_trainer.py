@@ -240,3 +240,66 @@ def test_without_an_average_g_itself_is_exported(real):
     t.run_epochs(tf.constant(1, tf.int64))
     for got, want in zip(t.export_weights(), t.generator.get_weights()):
         assert np.array_equal(got, want)
+
+
+# --- the convergence options (docs/convergence.md) ------------------------------------
+
+def test_the_learning_rates_decay_linearly_to_zero_over_the_last_share_of_epochs(real):
+    t = training.Trainer(real, config(epochs=10, lr_decay=0.4))
+    scales = []
+    for epoch in range(11):
+        t.epoch.assign(epoch)
+        scales.append(float(t.lr_scale()))
+    assert scales == pytest.approx([1, 1, 1, 1, 1, 1, 1.0, 0.75, 0.5, 0.25, 0.0])
+    assert training.Trainer(real, config()).lr_scale() == 1.0  # off: a plain constant
+
+
+def test_r1_adds_gamma_over_two_times_the_mean_squared_slope_of_d_at_real_samples(real):
+    x = tf.constant(real[:30])
+    fake = tf.constant(np.linspace(-2, 2, 30, dtype=np.float32)[:, None])
+    plain, r1 = training.Trainer(real, config()), training.Trainer(real, config(r1_gamma=0.5))
+    w_h, b_h, w_o, _ = (w.astype(np.float64) for w in r1.discriminator.get_weights())
+    active = (real[:30].astype(np.float64) @ w_h + b_h) > 0
+    slope = active @ (w_h[0] * w_o[:, 0])  # d logit / dx of a one-input ReLU layer
+    penalty = 0.5 * 0.5 * np.mean(slope**2)
+    d = r1.discriminator
+    with tf.GradientTape() as tape:
+        total = r1.discriminator_objective(x, fake)
+    from gan import losses
+    assert float(total) == pytest.approx(
+        float(losses.discriminator_loss(d(x), d(fake))) + penalty, rel=1e-5)
+    assert float(plain.discriminator_objective(x, fake)) == pytest.approx(
+        float(losses.discriminator_loss(plain.discriminator(x), plain.discriminator(fake))), rel=1e-6)
+    assert tape.gradient(total, d.params)[0] is not None
+
+
+def test_lookahead_moves_the_slow_weights_alpha_of_the_way_every_k_steps(real):
+    x, z = tf.constant(real[:30]), tf.random.stateless_normal([30, 8], seed=[1, 2])
+    fast = training.Trainer(real, config())
+    look = training.Trainer(real, config(lookahead_k=2, lookahead_alpha=0.25))
+    start = weights(look.generator) + weights(look.discriminator)
+    look._step(x, z)  # step 1: no sync, the fast weights are plain Adam's
+    fast._step(x, z)
+    for a, b in zip(weights(look.generator), weights(fast.generator)):
+        assert np.array_equal(a, b)
+    look._step(x, z)  # step 2: slow += 0.25 (fast - slow); fast = slow
+    fast._step(x, z)
+    after = weights(look.generator) + weights(look.discriminator)
+    plain = weights(fast.generator) + weights(fast.discriminator)
+    for w0, w, wf in zip(start, after, plain):
+        np.testing.assert_allclose(w, w0 + 0.25 * (wf - w0), rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("init", ["linear", "linear_he"])
+def test_a_linear_start_leaves_every_hidden_unit_of_g_on_and_its_output_centred(init):
+    from gan import networks
+
+    z = np.random.default_rng(0).standard_normal((20_000, 8)).astype(np.float32)
+    for seed in range(5):
+        g = networks.generator(8, 4, seed, init)
+        hidden = z @ g.w_hidden.numpy() + g.b_hidden.numpy()
+        assert np.all((hidden > 0).mean(axis=0) > 0.95)  # 2 norms: 97.7% in theory
+        x = g(z).numpy()
+        assert abs(x.mean()) < 0.1 * x.std()
+    with pytest.raises(ValueError, match="model.g_init"):
+        networks.generator(8, 4, 0, "zeros")

@@ -56,7 +56,7 @@ def forward(weights: list[np.ndarray], x: np.ndarray) -> np.ndarray:
 
 
 def one_run(job: tuple[dict, int, bool]) -> dict:
-    raw, seed, xla = job
+    raw, seed = job
     from gan import data, evaluation, metrics, params
     from gan import trainer as training
     from gan.distributions import Mixture
@@ -68,7 +68,7 @@ def one_run(job: tuple[dict, int, bool]) -> dict:
         else data.sample_normal(d.n_samples, d.mean, d.std, d.seed)
     cfg = training.Config(**p["model"].model_dump(), **{
         **p["train"].model_dump(exclude={"checkpoint_every", "keep_checkpoints"}),
-        "seed": seed}, xla=xla)
+        "seed": seed})
     started = time.perf_counter()
     trainer = training.Trainer(real, cfg)
     b = p["metrics"].model_dump()
@@ -124,20 +124,21 @@ def main() -> None:
     parser.add_argument("--set", action="append", default=[], dest="sets")
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--no-xla", dest="xla", action="store_false")
+    parser.add_argument("--xla", action="store_true", help="train with XLA (train.xla=true)")
     args = parser.parse_args()
     from gan import params
 
-    raw = overridden(params.read_yaml(ROOT / "params.yaml"), args.sets)
+    sets = args.sets + (["train.xla=true"] if args.xla else [])
+    raw = overridden(params.read_yaml(ROOT / "params.yaml"), sets)
     for name in params.SECTIONS:
         params.parse_section(raw, name)  # refuse bad overrides before any work
     done = {json.loads(line)["seed"] for line in args.out.read_text().splitlines()} \
         if args.out.exists() else set()
-    todo = [(raw, s, args.xla) for s in args.seeds if s not in done]
+    todo = [(raw, s) for s in args.seeds if s not in done]
     args.out.parent.mkdir(parents=True, exist_ok=True)
     with multiprocessing.get_context("spawn").Pool(args.jobs) as pool, args.out.open("a") as log:
         for row in pool.imap_unordered(one_run, todo):
-            log.write(json.dumps({**row, "sets": args.sets}) + "\n")
+            log.write(json.dumps({**row, "sets": sets}) + "\n")
             log.flush()
             print(f"seed {row['seed']}: p {row['p_value']:.3f} W1 {row['wasserstein_1']:.4f} "
                   f"{'PASS' if row['indistinguishable'] else 'fail'}"
@@ -145,7 +146,7 @@ def main() -> None:
                   f" ({row['seconds']:.1f} s)", file=sys.stderr, flush=True)
     rows = [json.loads(line) for line in args.out.read_text().splitlines()]
     rows = [r for r in rows if r["seed"] in set(args.seeds)]
-    print(f"{' '.join(args.sets) or 'defaults'}: {summary(rows)}")
+    print(f"{' '.join(sets) or 'defaults'}: {summary(rows)}")
     print(f"  raw generator: {summary(rows, 'raw_')}")
 
 

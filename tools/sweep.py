@@ -22,15 +22,13 @@ import sys
 import time
 from pathlib import Path
 
-from gan import experiments, files, populations
+from gan import experiments, files, params, populations
 
 OUT = Path("reports/sweep")
 FIRST_SEED = 2000  # the defaults were chosen on seeds 1000-1019 (docs/convergence.md)
-TUTORIAL = ["model.noise=uniform", "model.g_init=normal", "train.d_steps=1",
-            "train.ema_decay=0.0", "train.lr_decay=0.0", "train.r1_gamma=0.0"]
 CONFIGS: dict[str, list[str]] = {
     "defaults": [],
-    "tutorial": TUTORIAL,
+    "tutorial": params.tutorial_overrides(),
     **{f"lr{lr}": [f"train.lr={lr}"] for lr in ("1.0e-4", "2.0e-4", "1.0e-3", "2.0e-3", "5.0e-3",
                                                  "5.0e-2")},
 }
