@@ -150,12 +150,19 @@ def main() -> None:
     print("project trainer, the tutorial's setup (1 D update per step) ...", flush=True)
     same = trainer_step_ms(real, xla=False, epochs=250, **tutorial_setup())
     print(f"  {same['ms_per_step']:.3f} ms/step, trace {same['trace_compile_s']:.2f} s", flush=True)
+    print("project trainer, the tutorial's setup, with XLA ...", flush=True)
+    same_xla = trainer_step_ms(real, xla=True, epochs=250, **tutorial_setup())
+    print(f"  {same_xla['ms_per_step']:.3f} ms/step, compile {same_xla['trace_compile_s']:.2f} s", flush=True)
     print("project trainer, default params ...", flush=True)
     fast = trainer_step_ms(real, xla=False, epochs=250)
     print(f"  {fast['ms_per_step']:.3f} ms/step, trace {fast['trace_compile_s']:.2f} s", flush=True)
     print("project trainer, default params, with XLA ...", flush=True)
     xla = trainer_step_ms(real, xla=True, epochs=250)
     print(f"  {xla['ms_per_step']:.3f} ms/step, compile {xla['trace_compile_s']:.2f} s", flush=True)
+    print("import tensorflow (a fresh process) ...", flush=True)
+    import_tf = min(measured([sys.executable, "-c", "import gan; from gan.tf_setup import tf"],
+                             ROOT, dict(os.environ))[0] for _ in range(3))
+    print(f"  {import_tf:.2f} s", flush=True)
     print("pipeline ...", flush=True)
     pipeline = pipeline_times(args.quick)
 
@@ -168,9 +175,13 @@ def main() -> None:
         "tutorial_eager": tutorial,
         "trainer_tutorial_setup": same,
         "trainer": fast,
+        "trainer_tutorial_setup_xla": same_xla,
         "trainer_xla": xla,
         "d_steps": default_config().d_steps,
         "speedup_vs_tutorial": tutorial["ms_per_step"] / same["ms_per_step"],
+        "speedup_vs_tutorial_xla": tutorial["ms_per_step"] / same_xla["ms_per_step"],
+        "import_tensorflow_s": import_tf,
+        "train_stage_minus_import_s": pipeline["stage_train_s"] - import_tf,
         "pipeline": pipeline,
     }
     if not args.quick:
@@ -181,9 +192,14 @@ def main() -> None:
     print(f"| tutorial eager step | {tutorial['ms_per_step']:.2f} ms |")
     print(f"| project trainer step, tutorial's setup (steady state) | {same['ms_per_step']:.3f} ms |")
     print(f"| speed-up | {results['speedup_vs_tutorial']:.0f}x |")
+    print(f"| with XLA, tutorial's setup: step / compile / speed-up | {same_xla['ms_per_step']:.3f} ms / "
+          f"{same_xla['trace_compile_s']:.2f} s / {results['speedup_vs_tutorial_xla']:.0f}x |")
     print(f"| project trainer step, defaults ({results['d_steps']} D updates) | {fast['ms_per_step']:.3f} ms |")
     print(f"| trainer trace time (defaults) | {fast['trace_compile_s']:.2f} s |")
     print(f"| with XLA: step / compile | {xla['ms_per_step']:.3f} ms / {xla['trace_compile_s']:.2f} s |")
+    print(f"| import tensorflow | {import_tf:.2f} s |")
+    print(f"| train stage minus import tensorflow (target: 4 s) | "
+          f"{results['train_stage_minus_import_s']:.1f} s |")
     for key, value in pipeline.items():
         unit = "MB" if key.endswith("_mb") else "s"
         print(f"| {key} | {value:.1f} {unit} |")

@@ -65,6 +65,7 @@ class ModelParams(_Section):
     g_hidden: int = Field(ge=1, le=4096)
     noise: Noise
     g_init: Literal["normal", "linear", "linear_he"]
+    g_init_margin: float = Field(ge=0, le=100)
 
 
 class TrainParams(_Section):

@@ -46,6 +46,7 @@ class Config:
     lr_decay: float = 0.0
     r1_gamma: float = 0.0
     g_init: str = "normal"
+    g_init_margin: float = 3.0
     lookahead_k: int = 0
     lookahead_alpha: float = 0.5
     xla: bool = False
@@ -77,7 +78,8 @@ class Trainer(tf.Module):
         self.n = len(real)
         self.n_batches = math.ceil(self.n / cfg.batch_size)
         self.real = tf.constant(real, dtype=tf.float32)
-        self.generator = networks.generator(cfg.g_input, cfg.g_hidden, cfg.seed, cfg.g_init)
+        self.generator = networks.generator(cfg.g_input, cfg.g_hidden, cfg.seed, cfg.g_init,
+                                            cfg.g_init_margin)
         self.discriminator = networks.discriminator(cfg.d_hidden, cfg.seed)
         self.opt_d = adam.Adam(self.discriminator.params, cfg.lr * cfg.d_lr_ratio, cfg.beta_1,
                                name="adam_d")

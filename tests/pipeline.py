@@ -17,7 +17,7 @@ TINY = {
              "mixture_means": [-2.0, 2.0], "mixture_stds": [0.5, 0.5],
              "mixture_weights": [0.5, 0.5], "seed": 1},
     "model": {"d_hidden": 8, "g_input": 8, "g_hidden": 4, "noise": "normal",
-              "g_init": "linear"},
+              "g_init": "linear", "g_init_margin": 2.5},
     "train": {"loss": "minimax", "ema_decay": 0.9, "d_steps": 2, "lr": 5.0e-3,
               "d_lr_ratio": 2.0, "beta_1": 0.5, "lr_decay": 0.3, "r1_gamma": 0.1, "lookahead_k": 3, "lookahead_alpha": 0.5, "xla": False, "batch_size": 64, "epochs": 40, "seed": 0, "log_every": 5,
               "snapshot_every": 10, "checkpoint_every": 20, "keep_checkpoints": 2},

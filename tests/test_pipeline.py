@@ -263,3 +263,18 @@ def test_queued_experiments_run_in_parallel_without_touching_the_workspace(works
     committed = json.loads(keep["reports/metrics.json"])
     assert by_name["q0"]["wasserstein_1"] == committed["wasserstein_1"]  # same params, same bytes
     assert by_name["q1"]["wasserstein_1"] != committed["wasserstein_1"]
+
+
+def test_make_tutorial_runs_the_tutorials_own_setup_as_an_experiment(workspace):
+    from gan import params
+
+    run([sys.executable, "-m", "tools.tutorial"], workspace)
+    shown = json.loads(dvc("exp", "show", "--json", cwd=workspace).stdout)
+    exps = [rev for commit in shown for group in (commit.get("experiments") or [])
+            for rev in group.get("revs") or [] if rev.get("name") == "tutorial"]
+    assert len(exps) == 1
+    ran = exps[0]["data"]["params"]["params.yaml"]["data"]
+    for key, value in params.TUTORIAL_SETUP.items():
+        section, name = key.split(".")
+        assert ran[section][name] == value, key
+    assert "indistinguishable" in exps[0]["data"]["metrics"]["reports/metrics.json"]["data"]

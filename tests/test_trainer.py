@@ -298,7 +298,7 @@ def test_a_linear_start_leaves_every_hidden_unit_of_g_on_and_its_output_centred(
     for seed in range(5):
         g = networks.generator(8, 4, seed, init)
         hidden = z @ g.w_hidden.numpy() + g.b_hidden.numpy()
-        assert np.all((hidden > 0).mean(axis=0) > 0.95)  # 2 norms: 97.7% in theory
+        assert np.all((hidden > 0).mean(axis=0) > 0.995)  # 3 norms: 99.87% in theory
         x = g(z).numpy()
         assert abs(x.mean()) < 0.1 * x.std()
     with pytest.raises(ValueError, match="model.g_init"):
