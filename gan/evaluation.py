@@ -98,13 +98,35 @@ def largest_atom(samples: np.ndarray) -> float:
     return float(np.unique(samples, return_counts=True)[1].max() / samples.size)
 
 
+# D's slope may change by less than this (logit per unit of x) over the real data's
+# range for D to count as blind: far above float32 rounding, far below a live ReLU's kink.
+BLIND_KINK = 0.01
+
+
+def data_grid(real: np.ndarray, points: int = 1001) -> np.ndarray:
+    """Points spanning the real samples, shape (points, 1), for looking at D there."""
+    real = np.asarray(real, np.float64)
+    return np.linspace(real.min(), real.max(), points, dtype=np.float32)[:, None]
+
+
+def discriminator_blind(grid: np.ndarray, logit_grid: np.ndarray) -> bool:
+    """Is D's logit affine over the real data (no hidden unit switching on or off inside
+    it)? Then D can tell G's mean at most, never its shape; when all its units are off
+    there, it tells nothing, and G drifts. Seen at lr 0.05: every ReLU of D dead on the
+    data, or only always-on ones left, while G sits shifted by a whole std."""
+    x = np.asarray(grid, np.float64).ravel()
+    slope = np.diff(np.asarray(logit_grid, np.float64).ravel()) / np.diff(x)
+    return bool(np.ptp(slope) < BLIND_KINK)
+
+
 def score(real: np.ndarray, fake: np.ndarray, logit_real: np.ndarray, logit_fake: np.ndarray,
           *, dist: Mixture, collapse_ratio: float, collapse_atom: float,
-          **bins) -> dict[str, object]:
+          logit_grid: np.ndarray | None = None, **bins) -> dict[str, object]:
     """The metrics of one generator. Losses are the tutorial's minimax pair, from the
     logit (see gan.losses), on the full real set and all generated samples.
     `mode_collapse`: the generated std is below `collapse_ratio` of the real one, a mode
-    is missed, or more than `collapse_atom` of the samples sit on one single value."""
+    is missed, or more than `collapse_atom` of the samples sit on one single value.
+    `discriminator_blind` (given D's logit on `data_grid(real)`): see discriminator_blind."""
     out: dict[str, object] = sample_scores(real, fake, **bins)
     out.update(dist.mode_coverage(fake))
     out.update({
@@ -118,4 +140,6 @@ def score(real: np.ndarray, fake: np.ndarray, logit_real: np.ndarray, logit_fake
     out["mode_collapse"] = bool(not np.isfinite(fake_std) or fake_std < collapse_ratio * real_std
                                 or out["modes_captured"] < 1.0
                                 or out["largest_atom"] > collapse_atom)
+    if logit_grid is not None:
+        out["discriminator_blind"] = discriminator_blind(data_grid(real), logit_grid)
     return out

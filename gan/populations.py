@@ -21,11 +21,12 @@ def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
 
 
 def outcome(row: dict[str, Any], prefix: str = "") -> str:
-    """'pass' (indistinguishable), 'flagged' (mode collapse or divergence: a failure the
-    run reports), or 'silent' (neither: a failure only the verdict shows)."""
+    """'pass' (indistinguishable), 'flagged' (mode collapse, a blind discriminator or
+    divergence: a failure the run reports), or 'silent' (neither: a failure only the
+    verdict shows)."""
     if row.get(prefix + "indistinguishable"):
         return "pass"
-    if row.get(prefix + "mode_collapse") or row.get("diverged"):
+    if row.get(prefix + "mode_collapse") or row.get("discriminator_blind") or row.get("diverged"):
         return "flagged"
     return "silent"
 

@@ -50,8 +50,9 @@ def main() -> None:
         training = json.load(handle)
 
     scores = evaluation.score(real, fake, logit_real, logit_fake, dist=dist,
-                              collapse_ratio=ev.collapse_ratio,
-                              collapse_atom=ev.collapse_atom, **bins)
+                              collapse_ratio=ev.collapse_ratio, collapse_atom=ev.collapse_atom,
+                              logit_grid=judge(x=evaluation.data_grid(real))["logit"].numpy(),
+                              **bins)
     null = evaluation.null_scores(dist, real, len(fake), repeats=ev.null_repeats,
                                   seed=ev.seed, **bins)
     raw = evaluation.sample_scores(real, raw_fake, **bins)
@@ -79,6 +80,7 @@ def main() -> None:
           + ", ".join(f"{k} {scores[k]:.4f} (p {scores['p_values'][k]:.3f})"
                       for k in evaluation.VERDICT)
           + ("; MODE COLLAPSE" if scores["mode_collapse"] else "")
+          + ("; DISCRIMINATOR BLIND (affine over the data)" if scores["discriminator_blind"] else "")
           + ("; TRAINING DIVERGED" if scores["diverged"] else ""))
 
 

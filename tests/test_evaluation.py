@@ -11,11 +11,11 @@ BINS = dict(bins=40, range_std=4.0, pseudocount=0.5)
 N01 = Mixture((0.0,), (1.0,), (1.0,))
 
 
-def score(real, fake, logit_real=None, logit_fake=None, dist=N01):
+def score(real, fake, logit_real=None, logit_fake=None, dist=N01, logit_grid=None):
     logit_real = np.zeros((len(real), 1)) if logit_real is None else logit_real
     logit_fake = np.zeros((len(fake), 1)) if logit_fake is None else logit_fake
     return evaluation.score(real, fake, logit_real, logit_fake, dist=dist, collapse_ratio=0.5,
-                               collapse_atom=0.1, **BINS)
+                            collapse_atom=0.1, logit_grid=logit_grid, **BINS)
 
 
 def test_scores_hold_every_reported_key_and_match_the_tf_losses():
@@ -150,3 +150,15 @@ def test_largest_atom():
 def test_non_finite_fakes_are_scored_as_nan_and_fail():
     s = score(np.random.default_rng(0).normal(size=100), np.array([np.nan, 1.0]))
     assert math.isnan(s["wasserstein_1"]) and s["mode_collapse"] is True
+
+
+def test_a_discriminator_without_a_kink_inside_the_data_is_blind():
+    real = np.linspace(-3, 3, 1000)
+    grid = evaluation.data_grid(real)
+    x = grid[:, 0].astype(np.float64)
+    assert evaluation.discriminator_blind(grid, np.full_like(x, 0.3))  # every unit dead
+    assert evaluation.discriminator_blind(grid, 0.5 * x - 1.0)  # only always-on units
+    assert evaluation.discriminator_blind(grid, 0.5 * x + 2.0 * np.maximum(x - 3.5, 0))  # kink outside
+    assert not evaluation.discriminator_blind(grid, 0.5 * x + 0.2 * np.maximum(x - 1.0, 0))
+    s = score(real, real, logit_grid=np.full(len(grid), 0.3))
+    assert s["discriminator_blind"] is True and "discriminator_blind" not in score(real, real)

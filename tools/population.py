@@ -83,13 +83,14 @@ def one_run(job: tuple[dict, int, bool]) -> dict:
     d_weights = trainer.discriminator.get_weights()
     out = {"seed": seed, "seconds": seconds, "diverged": result.diverged,
            "epochs_done": result.epochs_done}
+    logit_grid = forward(d_weights, evaluation.data_grid(real).astype(np.float64))
     for label, weights in (("", trainer.export_weights()), ("raw_", trainer.generator.get_weights())):
         fake = forward(weights, z).astype(np.float32)
         scores = evaluation.score(real, fake, forward(d_weights, real64), forward(d_weights, fake),
                                   dist=dist, collapse_ratio=ev.collapse_ratio,
-                                  collapse_atom=ev.collapse_atom, **b)
+                                  collapse_atom=ev.collapse_atom, logit_grid=logit_grid, **b)
         scores.update(evaluation.two_sample_test(scores, _null(dist, real, ev, b), ev.level))
-        keep = ("p_value", "indistinguishable", "mode_collapse", *evaluation.VERDICT,
+        keep = ("p_value", "indistinguishable", "mode_collapse", "discriminator_blind", *evaluation.VERDICT,
                 "fake_std", "fake_excess_kurtosis", "largest_atom")
         out.update({label + k: scores[k] for k in keep})
         out[label + "p_values"] = scores["p_values"]
@@ -142,7 +143,8 @@ def main() -> None:
             log.flush()
             print(f"seed {row['seed']}: p {row['p_value']:.3f} W1 {row['wasserstein_1']:.4f} "
                   f"{'PASS' if row['indistinguishable'] else 'fail'}"
-                  f"{' COLLAPSE' if row['mode_collapse'] else ''}{' DIVERGED' if row['diverged'] else ''}"
+                  f"{' COLLAPSE' if row['mode_collapse'] else ''}{' BLIND' if row['discriminator_blind'] else ''}"
+                  f"{' DIVERGED' if row['diverged'] else ''}"
                   f" ({row['seconds']:.1f} s)", file=sys.stderr, flush=True)
     rows = [json.loads(line) for line in args.out.read_text().splitlines()]
     rows = [r for r in rows if r["seed"] in set(args.seeds)]
