@@ -75,7 +75,7 @@ def figure(table: list[dict[str, Any]]):
             value = row.get(key)
             if value is None:
                 continue
-            bad = row.get("mode_collapse") or row.get("diverged")
+            bad = row.get("mode_collapse") or row.get("discriminator_blind") or row.get("diverged")
             colour = "tab:red" if bad else ("tab:green" if row.get("indistinguishable") else "tab:orange")
             ax.plot(value, y, "o", color=colour)
             raw = row.get(f"raw.{key}")
@@ -89,6 +89,7 @@ def figure(table: list[dict[str, Any]]):
         ax.grid(alpha=0.3, which="both")
     axes[0].set_yticks(range(len(names)), names)
     axes[0].invert_yaxis()
-    fig.suptitle("Sweep: green = indistinguishable, orange = not, red = collapsed/diverged; "
+    fig.suptitle("Sweep: green = indistinguishable, orange = not, red = flagged (collapse, "
+                 "blind D, divergence); "
                  "x = raw generator", fontsize=9)
     return fig

@@ -50,7 +50,8 @@ COLUMNS = [
     ("kl_divergence", "KL"), ("mean_error", "|mean err|"), ("std_error", "|std err|"),
     ("fake_std", "fake std"), ("p_value", "p"), ("indistinguishable", "indisting."),
     ("raw.wasserstein_1", "raw W1"), ("raw.indistinguishable", "raw indisting."),
-    ("largest_atom", "largest atom"), ("mode_collapse", "collapse"), ("diverged", "diverged"),
+    ("largest_atom", "largest atom"), ("mode_collapse", "collapse"), ("discriminator_blind", "blind D"),
+    ("diverged", "diverged"),
 ]
 
 
