@@ -49,6 +49,6 @@ sweep: setup
 	$(BIN)/python -m tools.sweep --jobs 2 --seeds $(or $(SEEDS),10)
 
 # The tutorial's own setup as an experiment named `tutorial` (ARGS: more `dvc exp run`
-# options, e.g. ARGS="--queue" or ARGS="-S train.seed=3")
+# options, e.g. ARGS="--queue" or ARGS="-n tutorial-s3 -S train.seed=3")
 tutorial: setup
 	$(BIN)/python -m tools.tutorial $(ARGS)

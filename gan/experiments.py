@@ -60,7 +60,8 @@ def markdown(table: list[dict[str, Any]], columns: list[tuple[str, str]]) -> str
 
 
 def figure(table: list[dict[str, Any]]):
-    """W1, KS and KL of every run against the noise floor (log scale), flags marked."""
+    """W1, KS and KL of every run against its floor, the test's critical value (log
+    scale), flags marked."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -84,7 +85,7 @@ def figure(table: list[dict[str, Any]]):
             floor = row.get(f"floor.{key}")
             if floor is not None:
                 ax.plot([floor, floor], [y - 0.4, y + 0.4], color="black", lw=1)
-        ax.set(xscale="log", xlabel=f"{label} (log scale)", title=f"{label}: run vs noise floor (|)")
+        ax.set(xscale="log", xlabel=f"{label} (log scale)", title=f"{label}: run vs floor (|)")
         ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())  # no crowded labels
         ax.grid(alpha=0.3, which="both")
     axes[0].set_yticks(range(len(names)), names)

@@ -22,7 +22,7 @@ TINY = {
               "d_lr_ratio": 2.0, "beta_1": 0.5, "lr_decay": 0.3, "r1_gamma": 0.1, "lookahead_k": 3, "lookahead_alpha": 0.5, "xla": False, "batch_size": 64, "epochs": 40, "seed": 0, "log_every": 5,
               "snapshot_every": 10, "checkpoint_every": 20, "keep_checkpoints": 2},
     "metrics": {"bins": 20, "range_std": 4.0, "pseudocount": 0.5},
-    "evaluate": {"n_samples": 2000, "seed": 7, "null_repeats": 39, "level": 0.05,
+    "evaluate": {"n_samples": 2000, "seed": 7, "null_repeats": 99, "level": 0.05,
                  "collapse_ratio": 0.5, "collapse_atom": 0.1},
 }
 

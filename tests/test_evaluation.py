@@ -86,6 +86,24 @@ def test_the_joint_p_value_ranks_the_smallest_p_value_among_the_nulls():
     null = np.array([[1.0, 3.0], [2.0, 1.0], [3.0, 2.0]])
     p = evaluation._p_values(np.vstack([[5.0, 0.0], null]))
     assert p.tolist() == [[0.25, 1.0], [1.0, 0.25], [0.75, 0.75], [0.5, 0.5]]
+    joint, own = evaluation._joint_p(np.array([5.0, 0.0]), null)
+    assert joint == 0.5 and own.tolist() == [0.25, 1.0]
+
+
+def test_each_floor_is_where_the_test_starts_rejecting_that_metric():
+    rng = np.random.default_rng(3)
+    real = rng.normal(size=500)
+    null = evaluation.null_scores(N01, real, 2000, repeats=199, seed=4, **BINS)
+    test = evaluation.two_sample_test(dict(zip(evaluation.VERDICT, np.median(null, axis=0))),
+                                      null, 0.05)
+    assert test["indistinguishable"]
+    for k, key in enumerate(evaluation.VERDICT):
+        floor = test["floor"][key]
+        below = np.sort(null[:, k])[np.sort(null[:, k]) < floor].max()
+        for value, rejected in ((floor, True), (below, False)):
+            scores = dict(zip(evaluation.VERDICT, np.median(null, axis=0)))
+            scores[key] = value
+            assert evaluation.two_sample_test(scores, null, 0.05)["indistinguishable"] is not rejected, (key, value)
 
 
 @pytest.mark.parametrize("dist", [N01, Mixture((-2.0, 2.0), (0.5, 0.5), (0.3, 0.7))],
@@ -104,7 +122,7 @@ def test_a_perfect_generator_passes_at_the_stated_level_for_every_data_set(dist)
         rng = np.random.default_rng([data_seed, 99])
         passed = [evaluation.two_sample_test(
             evaluation.verdict_scores(real, dist.sample(n_fake, rng)[:, 0], **BINS),
-            null, level)["indistinguishable"] for _ in range(draws)]
+            null, level, with_floors=False)["indistinguishable"] for _ in range(draws)]
         rates.append(np.mean(passed))
     # spread of one rate: the null's own 199 draws and the 200 fakes, about 0.022 each
     assert min(rates) > 0.95 - 4 * 0.031, rates

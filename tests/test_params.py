@@ -45,6 +45,9 @@ def test_plain_yaml_exponent_is_read_as_a_float(tmp_path):
     ("data", "mean", float("nan"), ["data.mean", "(got nan)"]),
     ("data", "mixture_stds", [0.5, float("inf")], ["data.mixture_stds", "inf"]),
     ("train", "epochs", 2.5, ["train.epochs"]),
+    ("evaluate", "level", 0.004, ["evaluate.null_repeats", "at least 1249"]),
+    ("model", "g_init", "zeros", ["model.g_init"]),
+    ("train", "lookahead_alpha", 0, ["train.lookahead_alpha"]),
 ])
 def test_bad_values_name_the_key(tmp_path, section, key, value, words):
     path = write(tmp_path, with_change(section, key, value))
@@ -72,3 +75,24 @@ def test_missing_section_and_missing_file(tmp_path):
         params.load(write(tmp_path, raw), "model")
     with pytest.raises(params.ParamsError, match="not found"):
         params.load(tmp_path / "nope.yaml")
+
+
+def test_the_tutorial_setup_gives_back_every_setting_of_the_tutorial():
+    """Independent of TUTORIAL_SETUP: the post's algorithm as docs/tutorial.md describes
+    it. A new option that is on by default and missing from TUTORIAL_SETUP fails here."""
+    raw = params.read_yaml("params.yaml")
+    for key, value in params.TUTORIAL_SETUP.items():
+        section, name = key.split(".")
+        raw[section][name] = value
+    model, train = params.parse_section(raw, "model"), params.parse_section(raw, "train")
+    assert (model.d_hidden, model.g_input, model.g_hidden, model.noise, model.g_init) == \
+        (8, 8, 4, "uniform", "normal")
+    off = {"ema_decay": 0.0, "d_steps": 1, "d_lr_ratio": 1.0, "beta_1": 0.9, "lr_decay": 0.0,
+           "r1_gamma": 0.0, "lookahead_k": 0, "loss": "minimax", "lr": 5e-4,
+           "batch_size": 300, "epochs": 3000}
+    assert {k: getattr(train, k) for k in off} == off
+    known = set(off) | {"seed", "log_every", "snapshot_every", "checkpoint_every",
+                        "keep_checkpoints", "lookahead_alpha", "xla"}
+    assert set(type(train).model_fields) == known, "a new train option: is it in TUTORIAL_SETUP?"
+    assert set(type(model).model_fields) == {"d_hidden", "g_input", "g_hidden", "noise", "g_init",
+                                             "g_init_margin"}

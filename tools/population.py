@@ -89,7 +89,8 @@ def one_run(job: tuple[dict, int, bool]) -> dict:
         scores = evaluation.score(real, fake, forward(d_weights, real64), forward(d_weights, fake),
                                   dist=dist, collapse_ratio=ev.collapse_ratio,
                                   collapse_atom=ev.collapse_atom, logit_grid=logit_grid, **b)
-        scores.update(evaluation.two_sample_test(scores, _null(dist, real, ev, b), ev.level))
+        scores.update(evaluation.two_sample_test(scores, _null(dist, real, ev, b), ev.level,
+                                                 with_floors=False))
         keep = ("p_value", "indistinguishable", "mode_collapse", "discriminator_blind", *evaluation.VERDICT,
                 "fake_std", "fake_excess_kurtosis", "largest_atom")
         out.update({label + k: scores[k] for k in keep})

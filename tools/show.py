@@ -15,10 +15,11 @@ from gan import experiments
 from tools.sweep import dvc
 
 COLUMNS = [("name", "experiment"), ("train.seed", "seed"), ("train.lr", "lr"),
-           ("train.d_steps", "d_steps"), ("train.ema_decay", "ema"), ("train.loss", "loss"),
+           ("train.d_steps", "d_steps"), ("train.lookahead_k", "lookahead"),
            ("model.noise", "noise"), ("wasserstein_1", "W1"), ("ks_statistic", "KS"),
-           ("kl_divergence", "KL"), ("fake_std", "std"), ("indistinguishable", "indist."),
-           ("mode_collapse", "collapse"), ("diverged", "diverged"), ("isa", "isa")]
+           ("kl_divergence", "KL"), ("fake_std", "std"), ("p_value", "p"),
+           ("indistinguishable", "indist."), ("mode_collapse", "collapse"),
+           ("discriminator_blind", "blind D"), ("diverged", "diverged"), ("isa", "isa")]
 
 
 def main() -> None:
