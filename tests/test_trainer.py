@@ -87,6 +87,18 @@ def test_fast_loop_equals_the_reference_with_several_d_steps(real, noise):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
 
 
+def test_fast_loop_equals_the_reference_with_every_convergence_option_on(real):
+    options = dict(d_steps=2, g_init="linear_he", r1_gamma=0.1, lookahead_k=3, lr_decay=0.5,
+                   d_lr_ratio=2.0, beta_1=0.5, ema_decay=0.9)
+    fast, slow = training.Trainer(real, config(**options)), training.Trainer(real, config(**options))
+    fast.run_epochs(tf.constant(4, tf.int64))
+    for _ in range(4):
+        slow.epoch_reference()
+    for a, b in zip(fast.state()[:-1], slow.state()[:-1]):  # all but the RNG's own state
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    assert not np.array_equal(fast.slow[0].numpy(), training.Trainer(real, config(**options)).slow[0].numpy())
+
+
 def test_d_steps_updates_d_that_many_times_per_batch(real):
     t = training.Trainer(real, config(d_steps=3))
     t.run_epochs(tf.constant(2, tf.int64))  # 4 batches per epoch
