@@ -13,7 +13,8 @@ def diff(**changes):
 
 SAME = dict(wasserstein_1=(0.05, 0.05), ks_statistic=(0.03, 0.03), kl_divergence=(0.04, 0.04),
             mean_error=(0.01, 0.01), std_error=(0.02, 0.02), indistinguishable=(True, True),
-            mode_collapse=(False, False), diverged=(False, False))
+            mode_collapse=(False, False), discriminator_blind=(False, False),
+            diverged=(False, False))
 
 
 def test_unchanged_and_improved_metrics_pass():
@@ -30,6 +31,7 @@ def test_small_noise_passes_and_real_degradation_fails():
 
 def test_flags_and_missing_or_null_metrics_fail():
     assert gate.violations(diff(**{**SAME, "mode_collapse": (False, True)}), RULES)
+    assert gate.violations(diff(**{**SAME, "discriminator_blind": (False, True)}), RULES)
     assert gate.violations(diff(**{**SAME, "indistinguishable": (True, False)}), RULES)
     assert gate.violations(diff(**{**SAME, "ks_statistic": (0.03, None)}), RULES)
     partial = diff(**SAME)
