@@ -3,7 +3,9 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+# The lock the venv was installed from, copied in last: stages/run compares it with the
+# checkout's requirements.lock and refuses a venv installed from another one.
+STAMP := $(VENV)/requirements.lock
 export DVC_NO_ANALYTICS := 1
 # DVC's queue workers start `dvc` by name, so the venv's bin folder goes first on PATH.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
@@ -16,7 +18,7 @@ $(STAMP): requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip==26.3
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
-	touch $(STAMP)
+	cp requirements.lock $(STAMP)
 
 repro: setup
 	$(BIN)/dvc repro

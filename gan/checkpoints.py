@@ -29,6 +29,17 @@ from gan.tf_setup import tf
 _FINGERPRINT_KEY = "fingerprint/.ATTRIBUTES/VARIABLE_VALUE"
 
 
+# Settings that change how a run is saved, not what it computes: editing them keeps the
+# checkpoints resumable.
+NOT_FINGERPRINTED = {"train": ("checkpoint_every", "keep_checkpoints")}
+
+
+def settings(sections: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The params sections a checkpoint must match, without NOT_FINGERPRINTED."""
+    return {name: {k: v for k, v in values.items() if k not in NOT_FINGERPRINTED.get(name, ())}
+            for name, values in sections.items()}
+
+
 def fingerprint(real: np.ndarray, settings: dict[str, Any], sources: list[Path]) -> str:
     digest = hashlib.sha256()
     digest.update(np.ascontiguousarray(real).tobytes())
@@ -76,13 +87,20 @@ class Checkpoints:
                 if stale.is_file():
                     stale.unlink(missing_ok=True)
 
-    def restore(self) -> tuple[int | None, str]:
-        """Restore the newest valid checkpoint of this run. Returns (epoch or None, why)."""
+    def restore(self, finished_at: int | None = None) -> tuple[int | None, str]:
+        """Restore the newest valid checkpoint of this run. Returns (epoch or None, why).
+
+        A checkpoint is for finishing an interrupted run: if the newest one is at
+        `finished_at` (the run's last epoch), nothing is restored, so a run started again
+        (`dvc repro -f`) trains again from the start instead of only exporting."""
         candidates = list(reversed(self.manager.checkpoints))
         if not candidates:
             others = len(self._others())
             kept = f" ({others} kept for other data, params or code)" if others else ""
             return None, f"no checkpoint of these data, params and code{kept}"
+        newest = Path(candidates[0]).name
+        if finished_at is not None and int(newest.rsplit("-", 1)[1]) >= finished_at:
+            return None, f"{newest} is a finished run: training again from the start"
         pristine = self.trainer.state()
         reasons = []
         for path in candidates:

@@ -358,16 +358,18 @@ def _record(trainer: Trainer, epoch: int, probe: dict[str, tf.Tensor],
         return True
     out["kl_divergence"] = kl(out["fake"])
     row = {name: float(out[name]) for name in HISTORY}  # always in HISTORY order
+    # Everything into the trainer's state first, the log call last: an interrupt during
+    # the log then leaves a state (and a checkpoint) with this stop's row *and* frame,
+    # whose resume replays the log.
     if logged:
-        i = row_index(epoch, cfg.log_every)
-        trainer.history[i].assign([row[name] for name in HISTORY])
-        if on_row:
-            on_row(epoch, row)
+        trainer.history[row_index(epoch, cfg.log_every)].assign([row[name] for name in HISTORY])
     if framed:
         i = row_index(epoch, cfg.snapshot_every)
         trainer.frame_fake[i].assign(out["fake"])
         trainer.frame_d[i].assign(out["d_grid"])
         trainer.frame_loss[i].assign([row["loss_d"], row["loss_g"]])
+    if logged and on_row:
+        on_row(epoch, row)
     return True
 
 

@@ -51,8 +51,10 @@ def main() -> None:
     sources = sorted(Path("gan").glob("*.py")) + [Path(__file__), Path("requirements.lock")]
     store = checkpoints.Checkpoints(
         CHECKPOINTS, gan, keep=train.keep_checkpoints,
-        fingerprint=checkpoints.fingerprint(real, {k: v.model_dump() for k, v in p.items()}, sources))
-    start, why = (None, "GAN_NO_RESUME is set") if os.environ.get("GAN_NO_RESUME") else store.restore()
+        fingerprint=checkpoints.fingerprint(
+            real, checkpoints.settings({k: v.model_dump() for k, v in p.items()}), sources))
+    start, why = ((None, "GAN_NO_RESUME is set") if os.environ.get("GAN_NO_RESUME")
+                  else store.restore(finished_at=cfg.epochs))
     if start is None:
         print(f"train: starting fresh ({why})")
         store.clear()

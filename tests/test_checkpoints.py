@@ -126,3 +126,29 @@ def test_a_foreign_checkpoint_in_the_folder_is_not_resumed(real, tmp_path):
     assert other.directory == store.directory
     epoch, why = other.restore()
     assert epoch is None and "ckpt-0 belongs to other data, params or code" in why
+
+
+def test_how_a_run_is_saved_is_not_part_of_what_it_must_match(real, tmp_path):
+    src = tmp_path / "code.py"
+    src.write_text("a = 1")
+    train = {"lr": 1e-3, "checkpoint_every": 500, "keep_checkpoints": 3}
+
+    def of(**changes):
+        return checkpoints.fingerprint(real, checkpoints.settings(
+            {"train": {**train, **changes}, "model": {"d_hidden": 8}}), [src])
+
+    assert of() == of(checkpoint_every=100, keep_checkpoints=1)
+    assert of() != of(lr=2e-3)
+
+
+def test_a_finished_run_is_not_resumed_but_trained_again(real, tmp_path):
+    """`dvc repro -f` runs `train` again: a checkpoint at the last epoch must not turn
+    that into an export of the old result."""
+    done, store = make(real, tmp_path)
+    training.fit(done, kl_for(real), checkpoint_every=2, save_checkpoint=store.save)
+    epochs = done.cfg.epochs
+    again, store2 = make(real, tmp_path)
+    epoch, why = store2.restore(finished_at=epochs)
+    assert epoch is None and f"ckpt-{epochs} is a finished run" in why
+    assert int(again.epoch.numpy()) == 0  # nothing restored
+    assert store2.restore()[0] == epochs  # without the guard it would resume at the end

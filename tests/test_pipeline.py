@@ -278,3 +278,11 @@ def test_make_tutorial_runs_the_tutorials_own_setup_as_an_experiment(workspace):
         section, name = key.split(".")
         assert ran[section][name] == value, key
     assert "indistinguishable" in exps[0]["data"]["metrics"]["reports/metrics.json"]["data"]
+
+
+def test_plots_show_draws_each_curve_once(project):
+    shown = json.loads(dvc("plots", "show", "--json", cwd=project).stdout)["data"]
+    tsv_ids = [plot_id for plot_id in shown if plot_id.endswith(".tsv")]
+    assert sorted(p.rsplit("/", 1)[1] for p in tsv_ids) == ["kl_divergence.tsv", "loss_d.tsv",
+                                                            "loss_g.tsv"]
+    assert {"D outputs", "Gradient norms"} <= set(shown) and len(shown) == 7, sorted(shown)

@@ -315,3 +315,17 @@ def test_a_linear_start_leaves_every_hidden_unit_of_g_on_and_its_output_centred(
         assert abs(x.mean()) < 0.1 * x.std()
     with pytest.raises(ValueError, match="model.g_init"):
         networks.generator(8, 4, 0, "zeros")
+
+
+def test_an_interrupt_while_logging_epoch_0_keeps_its_frame(real):
+    """The log call comes after the row and the frame are stored: a SIGTERM during
+    dvclive's write at epoch 0 once saved a checkpoint with row 0 but no frame 0."""
+    t = training.Trainer(real, config())
+
+    def interrupted(epoch, row):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        training.fit(t, kl_for(real), on_row=interrupted)
+    assert not np.isnan(t.history[0, 0].numpy())
+    assert training.frames(t)["epoch"].tolist() == [0]
