@@ -10,13 +10,15 @@ The discriminator also has a `logit` signature (the losses need the logit, not D
 
 Byte-stable exports: TensorFlow names traced functions after a process-wide counter
 (`__inference_serve_32069`), so the same model saved after a fresh run and after a
-resumed one would differ in saved_model.pb. Before saving, the counter is advanced to a
-fixed round number; and fingerprint.pb, which holds a random UUID and is not needed to
-load, is left out.
+resumed one would differ in saved_model.pb. After saving, every function is renamed
+canonically (its number replaced by its rank among the saved functions, which keeps
+their order), wherever the SavedModel names it; and fingerprint.pb, which holds a random
+UUID and is not needed to load, is left out.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -24,9 +26,9 @@ import numpy as np
 from gan import files
 from gan.networks import MLP
 from gan.tf_setup import tf
-from tensorflow.python.framework import ops as _ops  # noqa: E402  (the name counter)
+from tensorflow.core.protobuf import saved_model_pb2  # noqa: E402
 
-_NAME_COUNTER_STEP = 1 << 18
+_NUMBERED = re.compile(r"^(.*_)(\d+)$")
 
 
 def _frozen(weights: list[np.ndarray], name: str) -> MLP:
@@ -36,12 +38,91 @@ def _frozen(weights: list[np.ndarray], name: str) -> MLP:
     return net
 
 
+def _rename(message, names: dict[str, str]) -> None:
+    """Replace every string field, repeated string and map key of a protobuf message
+    (recursively) that is exactly one of `names`."""
+    for field, value in message.ListFields():
+        if field.message_type is not None and field.message_type.GetOptions().map_entry:
+            key_field, value_field = field.message_type.fields_by_name["key"], \
+                field.message_type.fields_by_name["value"]
+            entries = dict(value)
+            if key_field.type == key_field.TYPE_STRING and any(k in names for k in entries):
+                moved = {names.get(k, k): v for k, v in entries.items()}
+                if value_field.message_type is not None:
+                    copies = {}
+                    for k, v in moved.items():
+                        copy = type(v)()
+                        copy.CopyFrom(v)
+                        copies[k] = copy
+                    value.clear()
+                    for k, v in copies.items():
+                        value[k].CopyFrom(v)
+                else:
+                    value.clear()
+                    value.update(moved)
+            for v in value.values():
+                if value_field.message_type is not None:
+                    _rename(v, names)
+        elif field.type == field.TYPE_MESSAGE:
+            for item in (value if field.is_repeated else [value]):
+                _rename(item, names)
+        elif field.type in (field.TYPE_STRING, field.TYPE_BYTES):
+            if field.is_repeated:
+                value[:] = [names.get(v, v) for v in value]
+            elif value in names:
+                setattr(message, field.name, names[value])
+
+
+def _user_specified_numbers(message, found: set[bytes]) -> None:
+    """Every all-digit `_user_specified_name` attribute: TensorFlow gives some arguments
+    the counter's value as their name."""
+    for field, value in message.ListFields():
+        if field.message_type is None:
+            continue
+        if field.message_type.GetOptions().map_entry:
+            if field.message_type.fields_by_name["value"].message_type is None:
+                continue
+            for key, item in value.items():
+                if key == "_user_specified_name" and item.s.isdigit():
+                    found.add(item.s)
+                _user_specified_numbers(item, found)
+        else:
+            for item in (value if field.is_repeated else [value]):
+                _user_specified_numbers(item, found)
+
+
+def canonical_names(pb: Path) -> None:
+    """Rename the SavedModel's functions so that no name depends on how much the process
+    traced before: `__inference_serve_32069` becomes `__inference_serve_<rank>`, the
+    rank being the function's place among all saved functions in the counter's order;
+    arguments named after the counter (`_user_specified_name: "262188"`) likewise."""
+    model = saved_model_pb2.SavedModel()
+    model.ParseFromString(pb.read_bytes())
+    functions = [f.signature.name for graph in model.meta_graphs
+                 for f in graph.graph_def.library.function]
+    numbered = sorted((int(m.group(2)), name) for name in functions
+                      if (m := _NUMBERED.match(name)))
+    names: dict = {name: _NUMBERED.match(name).group(1) + str(rank)
+                   for rank, (_, name) in enumerate(numbered)}
+    digits: set[bytes] = set()
+    _user_specified_numbers(model, digits)
+    names.update({old: str(rank).encode() for rank, old in enumerate(sorted(digits, key=int))})
+    _rename(model, names)
+    for graph in model.meta_graphs:  # listed by name: put them in the new names' order
+        library = graph.graph_def.library.function
+        ordered = sorted(library, key=lambda f: f.signature.name)
+        copies = [type(f)() for f in ordered]
+        for copy, f in zip(copies, ordered):
+            copy.CopyFrom(f)
+        del library[:]
+        library.extend(copies)
+    pb.write_bytes(model.SerializeToString(deterministic=True))
+
+
 def _save(module: tf.Module, path: str | Path, signatures: dict) -> None:
     def fill(tmp: Path) -> None:
-        target = (_ops.uid() // _NAME_COUNTER_STEP + 1) * _NAME_COUNTER_STEP
-        while _ops.uid() < target - 1:
-            pass
         tf.saved_model.save(module, str(tmp), signatures=signatures)
+        canonical_names(tmp / "saved_model.pb")
         (tmp / "fingerprint.pb").unlink(missing_ok=True)
 
     files.replace_dir(path, fill)
