@@ -65,8 +65,7 @@ def default_config(xla: bool = False, **overrides):
     from gan import params, trainer as training
 
     p = params.load(ROOT / "params.yaml", "model", "train")
-    return training.Config(**{**p["model"].model_dump(), **p["train"].model_dump(
-        exclude={"checkpoint_every", "keep_checkpoints"}), "xla": xla, **overrides})
+    return training.Config.from_params(p["model"], p["train"], xla=xla, **overrides)
 
 
 def tutorial_step_ms(real: np.ndarray, epochs: int) -> dict[str, float]:

@@ -19,6 +19,14 @@ def sample_normal(n: int, mean: float, std: float, seed: int) -> np.ndarray:
     return Mixture((mean,), (std,), (1.0,)).sample(n, np.random.default_rng(seed))
 
 
+def sample_real(data) -> np.ndarray:
+    """What the `sample` stage writes for the `data` params: the same bytes wherever it
+    is drawn (the stage, or a tool that trains without the pipeline)."""
+    from gan.distributions import Mixture
+
+    return Mixture.from_params(data).sample(data.n_samples, np.random.default_rng(data.seed))
+
+
 def load_real(path: str | Path) -> np.ndarray:
     """Read real samples, refusing anything a stage should not train or score on."""
     path = Path(path)

@@ -38,30 +38,31 @@ def _frozen(weights: list[np.ndarray], name: str) -> MLP:
     return net
 
 
-def _rename(message, names: dict[str, str]) -> None:
-    """Replace every string field, repeated string and map key of a protobuf message
+def _detached(message):
+    copy = type(message)()
+    copy.CopyFrom(message)
+    return copy
+
+
+def _rename(message, names: dict) -> None:
+    """Replace every string or bytes field, repeated or not, and map key of a protobuf message
     (recursively) that is exactly one of `names`."""
     for field, value in message.ListFields():
         if field.message_type is not None and field.message_type.GetOptions().map_entry:
-            key_field, value_field = field.message_type.fields_by_name["key"], \
-                field.message_type.fields_by_name["value"]
-            entries = dict(value)
-            if key_field.type == key_field.TYPE_STRING and any(k in names for k in entries):
-                moved = {names.get(k, k): v for k, v in entries.items()}
-                if value_field.message_type is not None:
-                    copies = {}
-                    for k, v in moved.items():
-                        copy = type(v)()
-                        copy.CopyFrom(v)
-                        copies[k] = copy
-                    value.clear()
-                    for k, v in copies.items():
-                        value[k].CopyFrom(v)
+            holds_messages = field.message_type.fields_by_name["value"].message_type is not None
+            # renamed entries are taken out (as copies) before any is put back, so a new
+            # name never overwrites an entry still to be renamed
+            moving = [(names[k], _detached(value[k]) if holds_messages else value[k])
+                      for k in list(value) if k in names]
+            for k in [k for k in list(value) if k in names]:
+                del value[k]
+            for k, v in moving:
+                if holds_messages:
+                    value[k].CopyFrom(v)
                 else:
-                    value.clear()
-                    value.update(moved)
-            for v in value.values():
-                if value_field.message_type is not None:
+                    value[k] = v
+            if holds_messages:
+                for v in value.values():
                     _rename(v, names)
         elif field.type == field.TYPE_MESSAGE:
             for item in (value if field.is_repeated else [value]):
@@ -109,13 +110,7 @@ def canonical_names(pb: Path) -> None:
     names.update({old: str(rank).encode() for rank, old in enumerate(sorted(digits, key=int))})
     _rename(model, names)
     for graph in model.meta_graphs:  # listed by name: put them in the new names' order
-        library = graph.graph_def.library.function
-        ordered = sorted(library, key=lambda f: f.signature.name)
-        copies = [type(f)() for f in ordered]
-        for copy, f in zip(copies, ordered):
-            copy.CopyFrom(f)
-        del library[:]
-        library.extend(copies)
+        graph.graph_def.library.function.sort(key=lambda f: f.signature.name)
     pb.write_bytes(model.SerializeToString(deterministic=True))
 
 

@@ -51,6 +51,15 @@ class Config:
     lookahead_alpha: float = 0.5
     xla: bool = False
 
+    @classmethod
+    def from_params(cls, model, train, **overrides) -> "Config":
+        """From the validated `model` and `train` sections of params.yaml. How often a
+        run is checkpointed, and how many are kept, is the stage's business, not the
+        loop's."""
+        return cls(**{**model.model_dump(),
+                      **train.model_dump(exclude={"checkpoint_every", "keep_checkpoints"}),
+                      **overrides})
+
 
 def rows_needed(epochs: int, every: int) -> int:
     """Rows for epochs 0, every, 2*every, ... and the last epoch."""

@@ -1,8 +1,6 @@
 """Stage `sample`: draw the real samples (N(mean, std) or a mixture) into data/real.npy."""
 
-import numpy as np
-
-from gan import files, params
+from gan import data, files, params
 from gan.distributions import Mixture
 from stages.cli import PARAMS, run
 
@@ -12,7 +10,7 @@ OUT = "data/real.npy"
 def main() -> None:
     p = params.load(PARAMS, "data")["data"]
     dist = Mixture.from_params(p)
-    real = dist.sample(p.n_samples, np.random.default_rng(p.seed))
+    real = data.sample_real(p)
     files.write_npy(OUT, real)
     print(f"sample: {OUT}: {len(real)} draws of {dist.label()}, "
           f"sample mean {real.mean():.4f}, std {real.std():.4f}")

@@ -45,8 +45,7 @@ def main() -> None:
 
     from gan import checkpoints, export, metrics, trainer as training
 
-    cfg = training.Config(**model.model_dump(), **train.model_dump(
-        exclude={"checkpoint_every", "keep_checkpoints"}))
+    cfg = training.Config.from_params(model, train)
     gan = training.Trainer(real, cfg)
     sources = sorted(Path("gan").glob("*.py")) + [Path(__file__), Path("requirements.lock")]
     store = checkpoints.Checkpoints(

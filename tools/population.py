@@ -55,7 +55,7 @@ def forward(weights: list[np.ndarray], x: np.ndarray) -> np.ndarray:
     return np.maximum(x @ w_h + b_h, 0.0) @ w_o + b_o
 
 
-def one_run(job: tuple[dict, int, bool]) -> dict:
+def one_run(job: tuple[dict, int]) -> dict:
     raw, seed = job
     from gan import data, evaluation, metrics, params
     from gan import trainer as training
@@ -63,12 +63,8 @@ def one_run(job: tuple[dict, int, bool]) -> dict:
 
     p = {name: params.parse_section(raw, name) for name in params.SECTIONS}
     dist = Mixture.from_params(p["data"])
-    d = p["data"]
-    real = dist.sample(d.n_samples, np.random.default_rng(d.seed)) if d.distribution == "mixture" \
-        else data.sample_normal(d.n_samples, d.mean, d.std, d.seed)
-    cfg = training.Config(**p["model"].model_dump(), **{
-        **p["train"].model_dump(exclude={"checkpoint_every", "keep_checkpoints"}),
-        "seed": seed})
+    real = data.sample_real(p["data"])
+    cfg = training.Config.from_params(p["model"], p["train"], seed=seed)
     started = time.perf_counter()
     trainer = training.Trainer(real, cfg)
     b = p["metrics"].model_dump()
