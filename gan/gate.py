@@ -1,52 +1,110 @@
-"""The metrics gate: compare `dvc metrics diff --json` against tolerances (pure logic;
-tools/check_metrics.py runs DVC and prints)."""
+"""The metrics gate: is a change at least as good as its baseline? Judged on seed
+populations, not on one run, so a change that only reshuffles the random numbers passes
+(pure logic; tools/check_metrics.py trains the population and reads git).
+
+Two rules, both in metrics_gate.yaml:
+- an absolute floor: at least `min_pass_rate` of the change's seeds pass the verdict, so
+  no chain of changes can drift below it however small each step;
+- a relative test: the change's runs are not worse than the baseline's, by an exact
+  one-sided rank test at `level` (its false-alarm rate on an equal-quality change).
+"""
 
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 from typing import Any
 
+from gan import populations
 
-def _number(value: Any) -> float:
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else math.nan
+FLAGGED_SCORE = (-1.0, 0.0)
 
 
-def violations(diff: dict[str, Any], rules: dict[str, Any]) -> list[str]:
-    """What got worse beyond tolerance. `diff` is `dvc metrics diff --all --json` output."""
-    changes = diff.get(rules["file"], {})
+def score(run: dict[str, Any]) -> tuple[float, float]:
+    """How good one run is, as a sortable key: the verdict's joint p-value, ties (runs at
+    the test's smallest or largest p) broken by the smaller Wasserstein-1 distance.
+    A flagged run (collapse, blind discriminator, divergence) ranks below every other."""
+    if populations.outcome(run) == "flagged" or run.get("p_value") is None:
+        return FLAGGED_SCORE
+    w1 = run.get("wasserstein_1")
+    return (float(run["p_value"]), -float(w1) if w1 is not None and math.isfinite(w1) else -math.inf)
+
+
+def _midranks(keys: list[Any]) -> list[Fraction]:
+    """Ranks 1..n of sortable keys, tied keys sharing the mean of their ranks."""
+    order = sorted(range(len(keys)), key=lambda i: keys[i])
+    ranks: list[Fraction] = [Fraction(0)] * len(keys)
+    start = 0
+    while start < len(order):
+        end = start
+        while end + 1 < len(order) and keys[order[end + 1]] == keys[order[start]]:
+            end += 1
+        for i in order[start:end + 1]:
+            ranks[i] = Fraction(start + end + 2, 2)
+        start = end + 1
+    return ranks
+
+
+def rank_test(change: list[Any], base: list[Any]) -> float:
+    """Exact one-sided p-value that `change`'s keys are stochastically smaller (worse)
+    than `base`'s: the share of all ways to pick len(change) of the pooled runs whose rank
+    sum is at most the change's (Wilcoxon-Mann-Whitney, midranks for ties, counted by
+    dynamic programming rather than approximated). Under an equal-quality change every
+    split is equally likely, so P(p <= level) <= level."""
+    m, n = len(change), len(base)
+    if m == 0 or n == 0:
+        raise ValueError("rank_test needs at least one run on each side")
+    ranks = _midranks(list(change) + list(base))
+    doubled = [int(2 * r) for r in ranks]  # midranks are halves: work in integers
+    observed = sum(doubled[:m])
+    # ways[k][s]: subsets of size k of the pooled runs with doubled rank sum s
+    ways: list[dict[int, int]] = [dict() for _ in range(m + 1)]
+    ways[0][0] = 1
+    for value in doubled:
+        for k in range(m, 0, -1):
+            for s, count in ways[k - 1].items():
+                ways[k][s + value] = ways[k].get(s + value, 0) + count
+    at_most = sum(count for s, count in ways[m].items() if s <= observed)
+    return at_most / math.comb(m + n, m)
+
+
+def judge(change: list[dict[str, Any]], base: list[dict[str, Any]] | None,
+          rules: dict[str, Any]) -> dict[str, Any]:
+    """The gate's verdict on a change's population (and the baseline's, when it has one):
+    pass counts, the floor, the rank test's p-value and every violated rule."""
+    n = len(change)
+    need = math.ceil(rules["min_pass_rate"] * n - 1e-9)
+    mine = populations.summarise(change)
     found = []
-    for key, tolerance in rules.get("numbers", {}).items():
-        if key not in changes:
-            found.append(f"{key}: missing from {rules['file']}")
-            continue
-        old, new = _number(changes[key].get("old")), _number(changes[key].get("new"))
-        if math.isnan(new) and not math.isnan(old):
-            found.append(f"{key}: {old:.4g} -> not a number")
-        elif new - old > tolerance:
-            found.append(f"{key}: {old:.4g} -> {new:.4g} (worse by {new - old:.4g}, "
-                         f"tolerance {tolerance})")
-    for key, bad in rules.get("flags", {}).items():
-        if key not in changes:
-            found.append(f"{key}: missing from {rules['file']}")
-        elif changes[key].get("new") == bad and changes[key].get("old") != bad:
-            found.append(f"{key}: {changes[key].get('old')} -> {bad}")
-    return found
+    if n == 0:
+        found.append("the change's population has no runs")
+    elif mine["passed"] < need:
+        found.append(f"floor: {mine['passed']} of {n} runs pass the verdict, at least {need} "
+                     f"({rules['min_pass_rate']:.0%}) must")
+    p_value = None
+    if base and n:
+        p_value = rank_test([score(r) for r in change], [score(r) for r in base])
+        if p_value <= rules["level"]:
+            found.append(f"worse than the baseline: rank test p = {p_value:.4g} <= level "
+                         f"{rules['level']} (the change's runs rank below the baseline's)")
+    return {"change": mine, "base": populations.summarise(base) if base else None,
+            "min_passes": need, "p_value": p_value, "violations": found}
 
 
-def markdown(diff: dict[str, Any], rules: dict[str, Any], baseline: str) -> str:
-    """The guarded metrics as a markdown table: baseline, workspace, change."""
-    changes = diff.get(rules["file"], {})
-
-    def cell(value: Any) -> str:
-        return f"{value:.4g}" if isinstance(value, float) else str(value)
-
-    lines = [f"| metric | {baseline} | workspace | change | guard |", "|---|---|---|---|---|"]
-    for key, tolerance in rules.get("numbers", {}).items():
-        c = changes.get(key, {})
-        change = c.get("diff")
-        lines.append(f"| {key} | {cell(c.get('old'))} | {cell(c.get('new'))} | "
-                     f"{cell(change) if change is not None else '-'} | worse by > {tolerance} fails |")
-    for key, bad in rules.get("flags", {}).items():
-        c = changes.get(key, {})
-        lines.append(f"| {key} | {c.get('old')} | {c.get('new')} | | becoming {bad} fails |")
-    return "\n".join(lines) + "\n"
+def markdown(verdict: dict[str, Any], baseline: str) -> str:
+    """Both populations as a table, then the verdict with its reasons."""
+    lines = [populations.HEADER.replace("configuration", "population"),
+             populations.line("workspace", verdict["change"])]
+    if verdict["base"]:
+        lines.append(populations.line(baseline, verdict["base"]))
+    text = "\n".join(lines) + "\n\n"
+    text += f"Floor: at least {verdict['min_passes']} of {verdict['change']['runs']} pass.\n"
+    if verdict["p_value"] is None:
+        text += f"Rank test: skipped, {baseline} has no population to compare with.\n"
+    else:
+        text += (f"Rank test (is the workspace worse than {baseline}?): "
+                 f"p = {verdict['p_value']:.4g}.\n")
+    problems = verdict["violations"]
+    text += ("\n**Metrics gate: failed**\n\n" + "\n".join(f"- {p}" for p in problems)
+             if problems else "\n**Metrics gate: passed**")
+    return text + "\n"

@@ -1,11 +1,16 @@
-"""The metrics gate: is the workspace's pipeline at least as good as a baseline revision?
+"""The metrics gate: is the workspace's configuration at least as good as a baseline
+revision's? Judged on a population of training seeds, so a change that only reshuffles
+the random numbers passes and a real regression fails (gan/gate.py, metrics_gate.yaml).
 
     make check-metrics                 # baseline: main
     make check-metrics BASELINE=HEAD   # or: .venv/bin/python -m tools.check_metrics --baseline REV
 
-Runs `dvc metrics diff BASELINE --all --json`, prints the guarded metrics as a markdown
-table (also appended to $GITHUB_STEP_SUMMARY when set), and exits 1 if a quality metric
-got worse beyond the tolerances in metrics_gate.yaml.
+Trains and scores the gate's seeds with the workspace's code and params.yaml (as
+`evaluate` scores the pipeline's run), writes them to reports/population.json (commit it:
+it is the baseline of the next change), reads the baseline's from git, prints both as a
+markdown table (also appended to $GITHUB_STEP_SUMMARY when set), and exits 1 if a rule
+fails. The single pipeline run is compared by `dvc metrics diff`, for information only:
+one seed is luck.
 """
 
 from __future__ import annotations
@@ -15,34 +20,85 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import yaml
 
-from gan import gate
+from gan import files, gate, params
+from tools import population
+
+# What each run keeps: enough to rank it and to read the table (no timings: the file's
+# bytes depend only on code, data and params).
+KEEP = ("seed", "p_value", "indistinguishable", "mode_collapse", "discriminator_blind",
+        "diverged", "epochs_done", "wasserstein_1", "ks_statistic", "kl_divergence",
+        "mean_error", "std_error")
+
+
+def read_rules(path: Path) -> dict:
+    """metrics_gate.yaml, checked: a typo here must not switch the gate off."""
+    try:
+        rules = yaml.safe_load(path.read_text())
+    except (OSError, yaml.YAMLError) as error:
+        sys.exit(f"error: cannot read the gate's rules {path}: {error}")
+    if not isinstance(rules, dict):
+        sys.exit(f"error: {path}: expected a mapping of rules, got {type(rules).__name__}")
+    expected = {"file": str, "seeds": str, "min_pass_rate": float, "level": float}
+    for key, kind in expected.items():
+        value = rules.get(key)
+        if not isinstance(value, kind) or isinstance(value, bool):
+            sys.exit(f"error: {path}: '{key}' must be a {kind.__name__}, got {value!r}")
+    unknown = sorted(set(rules) - set(expected))
+    if unknown:
+        sys.exit(f"error: {path}: unknown keys {unknown} (known: {sorted(expected)})")
+    if not 0.0 <= rules["min_pass_rate"] <= 1.0 or not 0.0 < rules["level"] < 1.0:
+        sys.exit(f"error: {path}: min_pass_rate must be in [0, 1] and level in (0, 1)")
+    try:
+        rules["seed_list"] = population.seeds(rules["seeds"])
+    except ValueError:
+        sys.exit(f"error: {path}: seeds must look like '100-109' or '1,5,9', got {rules['seeds']!r}")
+    return rules
+
+
+def baseline_population(revision: str, path: str) -> list[dict] | None:
+    """The committed population at `revision`, or None if that revision has none."""
+    done = subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}"],
+                          capture_output=True, text=True)
+    if done.returncode:
+        sys.exit(f"error: baseline '{revision}' is not a git revision here")
+    shown = subprocess.run(["git", "show", f"{revision}:{path}"], capture_output=True, text=True)
+    return json.loads(shown.stdout)["runs"] if shown.returncode == 0 else None
+
+
+def measure(rules: dict, jobs: int) -> list[dict]:
+    """Train the gate's seeds with params.yaml and write them to the population file."""
+    raw = params.read_yaml("params.yaml")
+    for name in params.SECTIONS:
+        params.parse_section(raw, name)  # a bad params.yaml stops here, before any work
+    seeds = rules["seed_list"]
+    print(f"training the gate's population: {len(seeds)} seeds ({rules['seeds']}), "
+          f"{jobs} at a time", file=sys.stderr, flush=True)
+    rows = sorted(({k: row[k] for k in KEEP} for row in population.run(raw, seeds, jobs)),
+                  key=lambda row: row["seed"])
+    files.write_json(rules["file"], {"seeds": rules["seeds"], "runs": rows})
+    return rows
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--baseline", default="main", help="git revision to compare with")
-    parser.add_argument("--rules", default="metrics_gate.yaml")
+    parser.add_argument("--rules", type=Path, default=Path("metrics_gate.yaml"))
+    parser.add_argument("--jobs", type=int, default=2, help="runs trained at once")
     args = parser.parse_args()
-    with open(args.rules) as handle:
-        rules = yaml.safe_load(handle)
-    done = subprocess.run([sys.executable, "-m", "dvc", "metrics", "diff", args.baseline,
-                           "--all", "--json"], capture_output=True, text=True)
-    if done.returncode:
-        sys.exit(f"dvc metrics diff {args.baseline} failed:\n{done.stderr}")
-    diff = json.loads(done.stdout or "{}")
-    table = gate.markdown(diff, rules, args.baseline)
-    problems = gate.violations(diff, rules)
-    verdict = ("**Metrics gate: failed**\n\n" + "\n".join(f"- {p}" for p in problems)
-               if problems else "**Metrics gate: passed**")
-    report = f"### Metrics vs {args.baseline}\n\n{table}\n{verdict}\n"
+    rules = read_rules(args.rules)
+    base = baseline_population(args.baseline, rules["file"])
+    change = measure(rules, args.jobs)
+    verdict = gate.judge(change, base, rules)
+    report = f"### Metrics gate: workspace vs {args.baseline}\n\n{gate.markdown(verdict, args.baseline)}"
     print(report)
     if os.environ.get("GITHUB_STEP_SUMMARY"):
         with open(os.environ["GITHUB_STEP_SUMMARY"], "a") as handle:
             handle.write(report)
-    sys.exit(1 if problems else 0)
+    sys.exit(1 if verdict["violations"] else 0)
 
 
 if __name__ == "__main__":

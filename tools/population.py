@@ -19,6 +19,7 @@ import multiprocessing
 import sys
 import time
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
 
@@ -108,6 +109,20 @@ def _null(dist, real, ev, bins) -> np.ndarray:
     return _NULLS[key]
 
 
+def run(raw: dict, seeds: list[int], jobs: int = 2) -> Iterator[dict]:
+    """Train and score one run per seed (params `raw`, train.seed replaced), `jobs` at a
+    time, yielding each row as it finishes (in finishing order) with a line on stderr."""
+    with multiprocessing.get_context("spawn").Pool(jobs) as pool:
+        for row in pool.imap_unordered(one_run, [(raw, s) for s in seeds]):
+            print(f"seed {row['seed']}: p {row['p_value']:.3f} W1 {row['wasserstein_1']:.4f} "
+                  f"{'PASS' if row['indistinguishable'] else 'fail'}"
+                  f"{' COLLAPSE' if row['mode_collapse'] else ''}"
+                  f"{' BLIND' if row['discriminator_blind'] else ''}"
+                  f"{' DIVERGED' if row['diverged'] else ''}"
+                  f" ({row['seconds']:.1f} s)", file=sys.stderr, flush=True)
+            yield row
+
+
 def summary(rows: list[dict], prefix: str = "") -> str:
     s = populations.summarise(rows, prefix)
     return (f"{s['passed']}/{s['runs']} indistinguishable (95% CI {100 * s['interval'][0]:.0f}-"
@@ -132,17 +147,11 @@ def main() -> None:
         params.parse_section(raw, name)  # refuse bad overrides before any work
     done = {json.loads(line)["seed"] for line in args.out.read_text().splitlines()} \
         if args.out.exists() else set()
-    todo = [(raw, s) for s in args.seeds if s not in done]
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    with multiprocessing.get_context("spawn").Pool(args.jobs) as pool, args.out.open("a") as log:
-        for row in pool.imap_unordered(one_run, todo):
+    with args.out.open("a") as log:
+        for row in run(raw, [s for s in args.seeds if s not in done], args.jobs):
             log.write(json.dumps({**row, "sets": sets}) + "\n")
             log.flush()
-            print(f"seed {row['seed']}: p {row['p_value']:.3f} W1 {row['wasserstein_1']:.4f} "
-                  f"{'PASS' if row['indistinguishable'] else 'fail'}"
-                  f"{' COLLAPSE' if row['mode_collapse'] else ''}{' BLIND' if row['discriminator_blind'] else ''}"
-                  f"{' DIVERGED' if row['diverged'] else ''}"
-                  f" ({row['seconds']:.1f} s)", file=sys.stderr, flush=True)
     rows = [json.loads(line) for line in args.out.read_text().splitlines()]
     rows = [r for r in rows if r["seed"] in set(args.seeds)]
     print(f"{' '.join(sets) or 'defaults'}: {summary(rows)}")
