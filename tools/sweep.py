@@ -1,28 +1,42 @@
-"""Run seed populations through DVC's own queue and compare them.
+"""Run seed populations through DVC's own queue, on one machine or many, and compare them.
 
-    make sweep [SEEDS=10]   # or: .venv/bin/python -m tools.sweep [--seeds 10] [--jobs 2] [--collect-only]
+    make sweep [SEEDS=10]               # every run here; writes reports/sweep/
+    make sweep SHARD=2/4 [SEEDS=10]     # this machine's quarter: run, push to origin
+    make sweep-collect [SEEDS=10]       # pull every pushed run of HEAD; writes reports/sweep/
 
-Queues (`dvc exp run --queue -S ...`) SEEDS training seeds (2000, 2001, ...: seeds no
-default was tuned on) of each configuration: the defaults, the tutorial's own setup, and
-the defaults at each learning rate of the convergence issue (1e-4 to 5e-3, and 0.05,
-which must be flagged when it fails); starts `dvc queue start -j JOBS`, waits, then reads
-`dvc exp show --json` and writes reports/sweep/results.md (per configuration: the pass
-rate with its 95% Wilson interval, flagged and silent failures, median W1/KS/KL; then
-every run), results.json and sweep.png. With the default 10 seeds: 90 runs, about 20
-minutes on 2 cores; SEEDS=40 for the full populations.
+The run list is SEEDS training seeds (2000, 2001, ...: seeds no default was tuned on) of
+each configuration: the defaults, the tutorial's own setup, and the defaults at each
+learning rate of the convergence issue (1e-4 to 5e-3, and 0.05, which must be flagged when
+it fails). Every machine builds the same list; shard i of N takes runs i, i+N, i+2N, ...
+Each run is a DVC experiment named `<configuration>-s<seed>` under the commit it ran from
+(HEAD): runs of HEAD already finished here are kept and skipped, and no other commit's
+experiments are ever touched.
+
+A shard runs on a pushed commit without committing, pushes its finished runs to the git
+remote `origin` and their outputs to the default DVC remote, checks that origin holds
+them, records its failed runs on origin, and exits 1 if anything failed. The collector
+pulls the runs' refs (`dvc exp pull --no-cache`: the metrics are in git), and writes the
+report: per configuration the pass rate with its 95% Wilson interval, flagged and silent
+failures, median W1/KS/KL; the failed and the missing runs; then every run
+(reports/sweep/results.md, results.json, sweep.png). README: "Sweeps on many machines".
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import yaml
+
 from gan import experiments, files, params, populations
+from tools import sweep_remote as remote
+from tools.sweep_remote import dvc
 
 OUT = Path("reports/sweep")
 FIRST_SEED = 2000  # the defaults were chosen on seeds 1000-1019 (docs/convergence.md)
@@ -32,16 +46,35 @@ CONFIGS: dict[str, list[str]] = {
     **{f"lr{lr}": [f"train.lr={lr}"] for lr in ("1.0e-4", "2.0e-4", "1.0e-3", "2.0e-3", "5.0e-3",
                                                  "5.0e-2")},
 }
+POLL_SECONDS = 5
 
 
-def run_list(n_seeds: int) -> dict[str, list[str]]:
+def run_list(n_seeds: int, configs: dict[str, list[str]] = CONFIGS,
+             first_seed: int = FIRST_SEED) -> dict[str, list[str]]:
     """Every run: name -> its -S overrides, the same list on every machine."""
-    return {f"{config}-s{seed}": [*sets, f"train.seed={seed}"] for config, sets in CONFIGS.items()
-            for seed in range(FIRST_SEED, FIRST_SEED + n_seeds)}
+    return {f"{config}-s{seed}": [*sets, f"train.seed={seed}"] for config, sets in configs.items()
+            for seed in range(first_seed, first_seed + n_seeds)}
 
 
 def config_of(name: str) -> str:
     return name.rsplit("-s", 1)[0]
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """'i/N' -> (i, N), 1 <= i <= N."""
+    try:
+        i, n = (int(part) for part in text.split("/"))
+    except ValueError:
+        raise ValueError(f"SHARD must look like 2/4 (this machine's slice / how many), got {text!r}")
+    if not 1 <= i <= n:
+        raise ValueError(f"SHARD {text}: the slice must be between 1 and {n}")
+    return i, n
+
+
+def shard(runs: dict[str, list[str]], i: int, n: int) -> dict[str, list[str]]:
+    """Runs i, i+N, i+2N, ... of the list (1-based): disjoint slices that cover it, each
+    with a share of every configuration."""
+    return dict(list(runs.items())[i - 1::n])
 
 
 COLUMNS = [
@@ -55,39 +88,61 @@ COLUMNS = [
 ]
 
 
-# DVC's queue workers start `dvc` by name: the venv's bin folder must be on PATH.
-ENV = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-       "DVC_NO_ANALYTICS": "1"}
+def _tasks() -> dict[str, tuple[str, str]]:
+    """Every entry of `dvc queue status`: task id -> (run name, state). The queue keeps
+    entries of earlier sweeps with the same names, so a sweep follows its own task ids."""
+    tasks = {}
+    for line in dvc("queue", "status").splitlines():
+        words = line.split()
+        if len(words) >= 3 and words[-1] in STATES:
+            tasks[words[0]] = (words[1], words[-1])
+    return tasks
 
 
-def dvc(*args: str, check: bool = True) -> str:
-    done = subprocess.run([sys.executable, "-m", "dvc", *args], capture_output=True, text=True,
-                          env=ENV)
-    if check and done.returncode:
-        sys.exit(f"dvc {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
-    return done.stdout
+STATES = ("Queued", "Running", "Success", "Failed")
 
 
-def run_queue(runs: dict[str, list[str]], jobs: int) -> None:
-    dvc("exp", "remove", *runs, check=False)
-    for name, sets in runs.items():
+def run_queue(runs: dict[str, list[str]], jobs: int, timeout: float | None) -> dict[str, str]:
+    """Run the runs of this list that HEAD has not finished yet, `jobs` at a time.
+    Returns the runs that failed this time: name -> its log (`dvc queue logs`)."""
+    sha = remote.baseline()
+    done = remote.local_runs(sha)
+    todo = {name: sets for name, sets in runs.items() if name not in done}
+    print(f"{len(runs) - len(todo)} of {len(runs)} runs already finished on {sha[:7]}; "
+          f"running {len(todo)}", flush=True)
+    if not todo:
+        return {}
+    before = set(_tasks())
+    for name, sets in todo.items():
         dvc("exp", "run", "--queue", "-n", name, *[arg for s in sets for arg in ("-S", s)])
-        print(f"queued {name}: {' '.join(sets)}", flush=True)
+    ours = {task: name for task, (name, _) in _tasks().items() if task not in before and name in todo}
     # The workers outlive this call: give them no pipe of ours to hold open.
-    subprocess.run([sys.executable, "-m", "dvc", "queue", "start", "-j", str(jobs)], env=ENV,
+    subprocess.run([sys.executable, "-m", "dvc", "queue", "start", "-j", str(jobs)], env=remote.ENV,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    limit = timeout if timeout is not None else 600 + 300 * math.ceil(len(todo) / jobs)
     started = time.monotonic()
     while True:
-        status = dvc("queue", "status")
-        waiting = sum(line.split()[-2:].count(word) for line in status.splitlines()
-                      for word in ("Queued", "Running"))
-        print(f"  {time.monotonic() - started:5.0f} s: {waiting} queued or running", flush=True)
+        tasks = _tasks()
+        waiting = sorted(t for t in ours if tasks.get(t, ("", "Failed"))[1] in ("Queued", "Running"))
+        print(f"  {time.monotonic() - started:5.0f} s: {len(ours) - len(waiting)} of {len(ours)} "
+              f"finished", flush=True)
         if not waiting:
             break
-        time.sleep(15)
-    failed = [line for line in dvc("queue", "status").splitlines() if "Failed" in line]
-    if failed:
-        print("failed runs (see `dvc queue logs NAME`):\n" + "\n".join(failed), file=sys.stderr)
+        if time.monotonic() - started >= limit:
+            for task in waiting:
+                remote.dvc_run("queue", "kill", "--force", task)
+                remote.dvc_run("queue", "remove", task)
+            print(f"timed out after {limit:.0f} s (--timeout): stopped "
+                  f"{', '.join(ours[t] for t in waiting)}", file=sys.stderr)
+            break
+        time.sleep(POLL_SECONDS)
+    done = remote.local_runs(sha)
+    failed = {}
+    for task, name in ours.items():
+        if name not in done:
+            log = remote.dvc_run("queue", "logs", task)
+            failed[name] = "\n".join((log.stdout + log.stderr).splitlines()[-200:]) or "no log"
+    return failed
 
 
 def collect(runs: dict[str, list[str]]) -> list[dict]:
@@ -97,18 +152,99 @@ def collect(runs: dict[str, list[str]]) -> list[dict]:
     return table
 
 
-def summary(table: list[dict], runs: dict[str, list[str]]) -> str:
+def summary(table: list[dict], runs: dict[str, list[str]],
+            failed: dict[str, str] | None = None) -> str:
     """Per configuration, over the runs that finished: the pass rate with its interval,
-    failures by kind, median distances; and which runs of the list are missing."""
+    failures by kind, median distances; then the failed runs, and the runs of the list
+    that are missing (not run yet, or not pushed yet)."""
+    configs = dict.fromkeys(config_of(name) for name in runs)
     lines = [populations.HEADER]
-    for config in CONFIGS:
+    for config in configs:
         rows = [row for row in table if config_of(row["name"]) == config]
         if rows:
             lines.append(populations.line(config, populations.summarise(rows)))
-    missing = sorted(set(runs) - {row["name"] for row in table})
+    finished = {row["name"] for row in table}
+    failed = {name: log for name, log in (failed or {}).items() if name not in finished}
+    if failed:
+        lines.append("\nfailed (`dvc queue logs NAME` on the machine that ran it):\n" +
+                     "\n".join(f"- {name}: {remote.reason(log)}" for name, log in sorted(failed.items())))
+    missing = [name for name in runs if name not in finished and name not in failed]
     if missing:
-        lines.append(f"\nmissing (failed or not run): {', '.join(missing)}")
+        lines.append(f"\nmissing (not run or not pushed yet): {', '.join(missing)}")
     return "\n".join(lines) + "\n"
+
+
+def report(table: list[dict], runs: dict[str, list[str]], failed: dict[str, str]) -> None:
+    """reports/sweep/: results.md, results.json, sweep.png."""
+    text = "# Sweep\n\n" + summary(table, runs, failed) + "\n" + experiments.markdown(table, COLUMNS)
+    configs = dict.fromkeys(config_of(name) for name in runs)
+    files.write_bytes(OUT / "results.md", text.encode())
+    files.write_json(OUT / "results.json", {"summary": {
+        config: populations.summarise([r for r in table if config_of(r["name"]) == config])
+        for config in configs}, "runs": table})
+    from gan import figures
+
+    figures.save(experiments.figure(table), OUT / "sweep.png")
+    print(text)
+    print(f"wrote {OUT}/results.md, results.json, sweep.png")
+
+
+def best(table: list[dict]) -> dict | None:
+    """The run the verdict likes most (highest p-value, then smallest W1)."""
+    scored = [row for row in table if row.get("p_value") is not None]
+    return max(scored, key=lambda r: (r["p_value"], -(r.get("wasserstein_1") or math.inf)),
+               default=None)
+
+
+def run_shard(runs: dict[str, list[str]], jobs: int, timeout: float | None) -> int:
+    remote.preflight(push=True)
+    sha = remote.baseline()
+    failed = run_queue(runs, jobs, timeout)
+    finished = [name for name in runs if name in remote.local_runs(sha)]
+    problems = remote.push(sha, finished)
+    remote.clear_failures(sha, finished)
+    remote.record_failures(sha, failed)
+    print(summary(collect(runs), runs, failed))
+    print(f"pushed {len(finished) - len(problems)} of {len(runs)} runs of this shard to "
+          f"{remote.REMOTE} (baseline {sha[:7]})")
+    for problem in problems:
+        print(f"error: {problem}", file=sys.stderr)
+    if failed:
+        print(f"error: {len(failed)} run(s) failed (recorded on {remote.REMOTE}): "
+              f"{', '.join(sorted(failed))}", file=sys.stderr)
+    return 1 if problems or failed else 0
+
+
+def run_collect(runs: dict[str, list[str]]) -> int:
+    sha = remote.baseline()
+    if not remote.git("remote", "get-url", remote.REMOTE, check=False).strip():
+        sys.exit(f"error: no git remote '{remote.REMOTE}' to collect from")
+    theirs = remote.remote_refs(remote.exp_prefix(sha))
+    print(f"{remote.REMOTE} holds {len(theirs)} runs of {sha[:7]}; pulling their refs", flush=True)
+    dvc("exp", "pull", remote.REMOTE, "--no-cache")
+    mine = remote.local_runs(sha)
+    clashes = sorted(n for n in theirs if n in mine and mine[n] != theirs[n])
+    table = collect(runs)
+    report(table, runs, remote.failures(sha))
+    top = best(table)
+    if top:
+        print(f"best run: {top['name']} (p {top['p_value']:.3f}). Its models, into this "
+              f"workspace: .venv/bin/dvc exp pull {remote.REMOTE} {top['name']} && "
+              f".venv/bin/dvc exp apply {top['name']}")
+    for name in clashes:
+        print(f"warning: {name} here differs from {remote.REMOTE}'s: the table shows this "
+              f"machine's (dvc exp pull --force {remote.REMOTE} {name} takes origin's)",
+              file=sys.stderr)
+    return 0
+
+
+def read_plan(path: Path) -> tuple[dict[str, list[str]], int]:
+    """A custom run list: `configs: {name: [section.key=value, ...]}` and `first_seed`."""
+    plan = yaml.safe_load(path.read_text())
+    configs = plan.get("configs") if isinstance(plan, dict) else None
+    if not isinstance(configs, dict) or not all(isinstance(v, list) for v in configs.values()):
+        sys.exit(f"error: {path}: expected `configs:` mapping names to lists of overrides")
+    return {str(k): [str(s) for s in v] for k, v in configs.items()}, int(plan.get("first_seed", FIRST_SEED))
 
 
 def main() -> None:
@@ -116,25 +252,42 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=int(os.environ.get("SEEDS") or 10),
                         help="training seeds per configuration (default: $SEEDS or 10)")
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--shard", help="i/N: run slice i of N and push it to origin")
+    parser.add_argument("--collect", action="store_true",
+                        help="pull every pushed run of HEAD from origin and write the report")
     parser.add_argument("--collect-only", action="store_true",
-                        help="only read the finished experiments and write the report")
+                        help="only read this machine's finished runs and write the report")
+    parser.add_argument("--timeout", type=float, help="seconds to wait for the queue "
+                        "(default: 600 + 300 per wave of JOBS runs)")
+    parser.add_argument("--plan", type=Path, help="a YAML run list instead of the built-in one")
     args = parser.parse_args()
-    runs = run_list(args.seeds)
+    configs, first = read_plan(args.plan) if args.plan else (CONFIGS, FIRST_SEED)
+    if args.seeds < 1 or args.jobs < 1:
+        sys.exit("error: --seeds and --jobs must be at least 1")
+    runs = run_list(args.seeds, configs, first)
+    raw = params.read_yaml("params.yaml")
+    for name, sets in runs.items():  # a typo in an override fails here, not in 90 runs
+        bad = [s for s in sets if s.partition("=")[0].partition(".")[2]
+               not in raw.get(s.partition(".")[0], {})]
+        if bad:
+            sys.exit(f"error: run {name}: unknown params {bad}")
+    if args.collect:
+        sys.exit(run_collect(runs))
+    if args.shard:
+        try:
+            i, n = parse_shard(args.shard)
+        except ValueError as error:
+            sys.exit(f"error: {error}")
+        sys.exit(run_shard(shard(runs, i, n), args.jobs, args.timeout))
+    failed = {}
     if not args.collect_only:
-        run_queue(runs, args.jobs)
+        remote.preflight(push=False)
+        failed = run_queue(runs, args.jobs, args.timeout)
     table = collect(runs)
     if not table:
-        sys.exit("no finished sweep experiments found")
-    text = "# Sweep\n\n" + summary(table, runs) + "\n" + experiments.markdown(table, COLUMNS)
-    files.write_bytes(OUT / "results.md", text.encode())
-    files.write_json(OUT / "results.json", {"summary": {
-        config: populations.summarise([r for r in table if config_of(r["name"]) == config])
-        for config in CONFIGS}, "runs": table})
-    from gan import figures
-
-    figures.save(experiments.figure(table), OUT / "sweep.png")
-    print(text)
-    print(f"wrote {OUT}/results.md, results.json, sweep.png")
+        sys.exit("error: no finished sweep experiments found")
+    report(table, runs, failed)
+    sys.exit(1 if failed else 0)
 
 
 if __name__ == "__main__":

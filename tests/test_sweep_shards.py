@@ -1,0 +1,145 @@
+"""Sweeps on many machines, simulated offline on one: a bare git repository as `origin`, a
+local folder as the DVC remote, one clone per machine (two shards, a collector, a clash),
+the tiny configuration, and the real `dvc exp run --queue`, `exp push` and `exp pull`."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.pipeline import commit_all, dvc, make_copy, run
+
+pytestmark = pytest.mark.slow
+
+PLAN = {"first_seed": 0, "configs": {"tiny": [], "fast": ["train.lr=1.0e-2"],
+                                     "broken": ["evaluate.n_samples=0"]}}  # broken fails in check_params
+SWEEP = [sys.executable, "-m", "tools.sweep", "--plan", "plan.yaml", "--seeds", "2", "--jobs", "2"]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """origin.git holding the baseline commit on main, and an empty DVC remote."""
+    root = tmp_path_factory.mktemp("site")
+    base = make_copy(root / "base")
+    (base / "plan.yaml").write_text(yaml.safe_dump(PLAN, sort_keys=False))
+    commit_all(base, "the sweep's plan")
+    run(["git", "init", "-q", "--bare", "-b", "main", str(root / "origin.git")], root)
+    run(["git", "remote", "add", "origin", str(root / "origin.git")], base)
+    run(["git", "push", "-q", "origin", "main"], base)
+    (root / "store").mkdir()
+    return root
+
+
+def machine(site: Path, name: str, remote: bool = True, depth: int | None = None) -> Path:
+    """A fresh full clone of origin, with the DVC remote in its --local config."""
+    url = f"file://{site / 'origin.git'}" if depth else str(site / "origin.git")
+    run(["git", "clone", "-q", *(["--depth", str(depth)] if depth else []), url, name], site)
+    if remote:
+        dvc("remote", "add", "--local", "-d", "store", str(site / "store"), cwd=site / name)
+    return site / name
+
+
+def remote_runs(site: Path) -> list[str]:
+    refs = run(["git", "ls-remote", str(site / "origin.git"), "refs/exps/*"], site).stdout
+    return sorted(line.rsplit("/", 1)[1] for line in refs.splitlines())
+
+
+def test_two_shards_push_their_slices_and_a_collector_reports_every_run_once(site):
+    first = machine(site, "shard1")
+    done = run(SWEEP + ["--shard", "1/2"], first, check=False)
+    assert done.returncode == 1, done.stdout + done.stderr  # its broken run failed
+    assert "1 run(s) failed (recorded on origin): broken-s0" in done.stderr
+    assert "pushed 2 of 3 runs" in done.stdout
+    assert remote_runs(site) == ["fast-s0", "tiny-s0"]
+
+    collector = machine(site, "collector")
+    early = run(SWEEP + ["--collect"], collector)  # while the second shard has not run yet
+    assert "missing (not run or not pushed yet): tiny-s1, fast-s1, broken-s1" in early.stdout
+    assert "- broken-s0: error: params.yaml: evaluate.n_samples: Input should be" in early.stdout
+
+    second = machine(site, "shard2")
+    done = run(SWEEP + ["--shard", "2/2"], second, check=False)
+    assert done.returncode == 1 and "broken-s1" in done.stderr, done.stdout + done.stderr
+    assert remote_runs(site) == ["fast-s0", "fast-s1", "tiny-s0", "tiny-s1"]
+
+    final = run(SWEEP + ["--collect"], collector)  # repeated: safe, and now complete
+    assert "missing" not in final.stdout
+    results = json.loads((collector / "reports/sweep/results.json").read_text())
+    assert sorted(r["name"] for r in results["runs"]) == ["fast-s0", "fast-s1", "tiny-s0", "tiny-s1"]
+    assert results["summary"]["tiny"]["runs"] == 2 and results["summary"]["broken"]["runs"] == 0
+    failed = final.stdout.split("failed (")[1].split("\n\n")[0]
+    assert "- broken-s0:" in failed and "- broken-s1:" in failed
+
+    # The documented way to get a run's models: pull them from the DVC remote, then apply.
+    best = final.stdout.split("best run: ")[1].split(" ")[0]
+    assert not (collector / "models/generator/saved_model.pb").exists()
+    dvc("exp", "pull", "origin", best, cwd=collector)
+    dvc("exp", "apply", best, cwd=collector)
+    out = run([sys.executable, "-c", "import numpy as np; from gan import export; "
+               "f = export.load_signature('models/generator'); "
+               "print(np.asarray(list(f(z=np.zeros((3, 8), np.float32)).values())[0]).shape)"],
+              collector)
+    assert out.stdout.strip() == "(3, 1)", out.stdout + out.stderr
+
+
+def test_a_name_clash_on_origin_is_an_error_not_a_silent_skip(site):
+    """A machine that runs a run another shard already pushed (same name, same baseline):
+    `dvc exp push` prints "diverged" and exits 0; the shard must fail and say so."""
+    clash = machine(site, "clash")
+    (clash / "one.yaml").write_text(yaml.safe_dump({"first_seed": 0, "configs": {"tiny": []}}))
+    if "tiny-s0" not in remote_runs(site):  # this test alone: push the first copy
+        run([*SWEEP[:4], "one.yaml", "--seeds", "1", "--shard", "1/1"], machine(site, "first"))
+    done = run([*SWEEP[:4], "one.yaml", "--seeds", "1", "--shard", "1/1"], clash, check=False)
+    assert done.returncode == 1
+    assert "tiny-s0: origin already has another run with this name" in done.stderr
+
+
+def test_a_shard_refuses_a_checkout_whose_runs_could_not_land(site):
+    """Each refusal comes before any run is queued."""
+    cases = {"no-remote": (dict(remote=False), "no default DVC remote"),
+             "shallow": (dict(depth=1), "shallow clone")}
+    for name, (kwargs, message) in cases.items():
+        clone = machine(site, name, **kwargs)
+        done = run(SWEEP + ["--shard", "1/2"], clone, check=False)
+        assert done.returncode != 0 and message in done.stderr, name + done.stderr
+        assert "running" not in done.stdout
+    local = machine(site, "local-commit")
+    (local / "notes.txt").write_text("a commit only this machine has")
+    commit_all(local, "local work")
+    done = run(SWEEP + ["--shard", "1/2"], local, check=False)
+    assert done.returncode != 0 and "is on no branch of 'origin'" in done.stderr
+    (local / "params.yaml").write_text((local / "params.yaml").read_text() + "\n")
+    done = run(SWEEP + ["--shard", "1/2"], local, check=False)
+    assert done.returncode != 0 and "uncommitted changes" in done.stderr
+    done = run(SWEEP + ["--shard", "3/2"], local, check=False)
+    assert done.returncode != 0 and "between 1 and 2" in done.stderr
+
+
+def test_one_machine_resumes_its_runs_and_never_touches_another_commits(tmp_path):
+    """`make sweep` here: finished runs of HEAD are skipped, the report lists this list's
+    failures once, a new commit's sweep leaves the old commit's runs alone, and a queue
+    that outlives --timeout is stopped and reported."""
+    repo = make_copy(tmp_path / "repo")
+    (repo / "plan.yaml").write_text(yaml.safe_dump(
+        {"first_seed": 0, "configs": {"tiny": [], "broken": ["evaluate.n_samples=0"]}}, sort_keys=False))
+    commit_all(repo, "plan")
+    local = [*SWEEP[:4], "plan.yaml", "--seeds", "1", "--jobs", "2"]
+    first = run(local, repo, check=False)
+    assert first.returncode == 1 and "running 2" in first.stdout, first.stdout + first.stderr
+    again = run(local, repo, check=False)
+    assert "1 of 2 runs already finished" in again.stdout and "running 1" in again.stdout
+    report = (repo / "reports/sweep/results.md").read_text()
+    assert report.count("- broken-s0: error: params.yaml: evaluate.n_samples") == 1
+    old = run(["git", "rev-parse", "HEAD"], repo).stdout.strip()
+    old_runs = run(["git", "for-each-ref", f"refs/exps/{old[:2]}/{old[2:]}"], repo).stdout
+    assert "/tiny-s0" in old_runs
+
+    (repo / "notes.txt").write_text("a new commit: a new baseline")
+    commit_all(repo, "new baseline")
+    stopped = run(local + ["--timeout", "0"], repo, check=False)
+    assert stopped.returncode == 1 and "timed out after 0 s" in stopped.stderr, stopped.stderr
+    assert "running 2" in stopped.stdout  # the new commit has none of the old one's runs
+    assert run(["git", "for-each-ref", f"refs/exps/{old[:2]}/{old[2:]}"], repo).stdout == old_runs
