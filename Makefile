@@ -51,7 +51,7 @@ cpu: setup
 # pushes it to origin; sweep-collect pulls every pushed run of HEAD and writes the report
 # (README, "Sweeps on many machines").
 sweep: setup
-	$(BIN)/python -m tools.sweep --jobs $(or $(JOBS),2) --seeds $(or $(SEEDS),10) $(if $(SHARD),--shard $(SHARD))
+	$(BIN)/python -m tools.sweep --jobs $(or $(JOBS),2) --seeds $(or $(SEEDS),10) $(if $(SHARD),--shard $(SHARD)) $(if $(TIMEOUT),--timeout $(TIMEOUT))
 
 sweep-collect: setup
 	$(BIN)/python -m tools.sweep --collect --seeds $(or $(SEEDS),10)

@@ -24,7 +24,8 @@ def score(run: dict[str, Any]) -> tuple[float, float]:
     """How good one run is, as a sortable key: the verdict's joint p-value, ties (runs at
     the test's smallest or largest p) broken by the smaller Wasserstein-1 distance.
     A flagged run (collapse, blind discriminator, divergence) ranks below every other."""
-    if populations.outcome(run) == "flagged" or run.get("p_value") is None:
+    flagged = any(run.get(flag) for flag in ("mode_collapse", "discriminator_blind", "diverged"))
+    if flagged or run.get("p_value") is None:
         return FLAGGED_SCORE
     w1 = run.get("wasserstein_1")
     return (float(run["p_value"]), -float(w1) if w1 is not None and math.isfinite(w1) else -math.inf)
@@ -100,7 +101,8 @@ def markdown(verdict: dict[str, Any], baseline: str) -> str:
     text = "\n".join(lines) + "\n\n"
     text += f"Floor: at least {verdict['min_passes']} of {verdict['change']['runs']} pass.\n"
     if verdict["p_value"] is None:
-        text += f"Rank test: skipped, {baseline} has no population to compare with.\n"
+        text += (f"Rank test: skipped, {baseline} has no population to compare "
+                 f"with.\n")
     else:
         text += (f"Rank test (is the workspace worse than {baseline}?): "
                  f"p = {verdict['p_value']:.4g}.\n")

@@ -65,6 +65,8 @@ def test_a_flagged_run_ranks_below_every_scored_run_and_ties_break_by_w1():
     flagged = {**better, "p_value": 0.9, "mode_collapse": True}
     assert gate.score(flagged) < gate.score(good) < gate.score(better)
     assert gate.score({**better, "diverged": True}) == gate.FLAGGED_SCORE
+    passing_but_flagged = {**better, "indistinguishable": True, "discriminator_blind": True}
+    assert gate.score(passing_but_flagged) == gate.FLAGGED_SCORE
 
 
 def test_reseeds_of_the_shipped_defaults_pass():

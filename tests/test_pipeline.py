@@ -220,7 +220,10 @@ def test_metrics_gate_passes_a_rerun_and_fails_a_degraded_configuration(workspac
     raw["train"]["epochs"] = 300  # TINY's 40 epochs often collapse: nothing to get worse
     (workspace / "params.yaml").write_text(yaml.safe_dump(raw))
     gate = [sys.executable, "-m", "tools.check_metrics", "--baseline", "HEAD", "--rules", "gate.yaml"]
-    first = run(gate, workspace, check=False)
+    refused = run(gate, workspace, check=False)  # HEAD has a population gate but no population
+    assert refused.returncode == 1 and "but no reports/population.json" in refused.stderr
+    assert "training the gate's population" not in refused.stderr
+    first = run(gate + ["--first"], workspace, check=False)
     assert first.returncode == 0, first.stdout + first.stderr
     assert "HEAD has no population to compare with" in first.stdout
     assert "seed 103: p " in first.stderr  # progress, one line per run

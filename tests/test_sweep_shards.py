@@ -52,7 +52,7 @@ def test_two_shards_push_their_slices_and_a_collector_reports_every_run_once(sit
     done = run(SWEEP + ["--shard", "1/2"], first, check=False)
     assert done.returncode == 1, done.stdout + done.stderr  # its broken run failed
     assert "1 run(s) failed (recorded on origin): broken-s0" in done.stderr
-    assert "pushed 2 of 3 runs" in done.stdout
+    assert "2 of this shard's 3 runs are on origin" in done.stdout
     assert remote_runs(site) == ["fast-s0", "tiny-s0"]
 
     collector = machine(site, "collector")
@@ -64,6 +64,10 @@ def test_two_shards_push_their_slices_and_a_collector_reports_every_run_once(sit
     done = run(SWEEP + ["--shard", "2/2"], second, check=False)
     assert done.returncode == 1 and "broken-s1" in done.stderr, done.stdout + done.stderr
     assert remote_runs(site) == ["fast-s0", "fast-s1", "tiny-s0", "tiny-s1"]
+
+    retry = run(SWEEP + ["--shard", "1/2"], machine(site, "shard1-retry"), check=False)
+    assert "2 of this shard's 3 runs are on origin already" in retry.stdout  # not run again
+    assert retry.returncode == 1 and "running 1" in retry.stdout and "already has" not in retry.stderr
 
     final = run(SWEEP + ["--collect"], collector)  # repeated: safe, and now complete
     assert "missing" not in final.stdout
@@ -86,15 +90,34 @@ def test_two_shards_push_their_slices_and_a_collector_reports_every_run_once(sit
 
 
 def test_a_name_clash_on_origin_is_an_error_not_a_silent_skip(site):
-    """A machine that runs a run another shard already pushed (same name, same baseline):
-    `dvc exp push` prints "diverged" and exits 0; the shard must fail and say so."""
+    """Two machines that ran the same run at once (same name, same baseline, other
+    commits): `dvc exp push` prints "diverged", pushes nothing and exits 0; the shard's
+    push reports it as an error."""
     clash = machine(site, "clash")
     (clash / "one.yaml").write_text(yaml.safe_dump({"first_seed": 0, "configs": {"tiny": []}}))
-    if "tiny-s0" not in remote_runs(site):  # this test alone: push the first copy
+    if "tiny-s0" not in remote_runs(site):  # this test alone: another machine's copy first
         run([*SWEEP[:4], "one.yaml", "--seeds", "1", "--shard", "1/1"], machine(site, "first"))
-    done = run([*SWEEP[:4], "one.yaml", "--seeds", "1", "--shard", "1/1"], clash, check=False)
-    assert done.returncode == 1
-    assert "tiny-s0: origin already has another run with this name" in done.stderr
+    run([*SWEEP[:4], "one.yaml", "--seeds", "1"], clash)  # trained here too, not pushed
+    pushed = run([sys.executable, "-c", "from tools import sweep_remote as r; "
+                  "print(r.push(r.baseline(), ['tiny-s0']))"], clash)
+    assert pushed.stdout.startswith("([], ['tiny-s0: origin already has another run"), pushed.stdout
+
+
+def test_a_failed_upload_takes_the_refs_back_and_a_retry_pushes_them(site):
+    """`dvc exp push` sends the refs before the models: when the upload fails, the shard
+    fails, origin keeps no ref without models, and the next try pushes the finished run
+    without training it again."""
+    shard = machine(site, "upload", remote=False)
+    (site / "not-a-folder").write_text("a file where the DVC remote should be")
+    dvc("remote", "add", "--local", "-d", "store", str(site / "not-a-folder" / "x"), cwd=shard)
+    (shard / "one.yaml").write_text(yaml.safe_dump({"first_seed": 7, "configs": {"tiny": []}}))
+    one = [*SWEEP[:4], "one.yaml", "--seeds", "1", "--shard", "1/1"]
+    done = run(one, shard, check=False)
+    assert done.returncode == 1 and "tiny-s7: `dvc exp push` failed" in done.stderr, done.stderr
+    assert "tiny-s7" not in remote_runs(site)
+    dvc("remote", "modify", "--local", "store", "url", str(site / "store"), cwd=shard)
+    again = run(one, shard)
+    assert "running 0" in again.stdout and "tiny-s7" in remote_runs(site)
 
 
 def test_a_shard_refuses_a_checkout_whose_runs_could_not_land(site):
@@ -106,6 +129,10 @@ def test_a_shard_refuses_a_checkout_whose_runs_could_not_land(site):
         done = run(SWEEP + ["--shard", "1/2"], clone, check=False)
         assert done.returncode != 0 and message in done.stderr, name + done.stderr
         assert "running" not in done.stdout
+    inside = machine(site, "remote-inside", remote=False)
+    dvc("remote", "add", "--local", "-d", "store", "", cwd=inside)  # e.g. an unset CI secret
+    done = run(SWEEP + ["--shard", "1/2"], inside, check=False)
+    assert done.returncode != 0 and "is inside this checkout" in done.stderr, done.stderr
     local = machine(site, "local-commit")
     (local / "notes.txt").write_text("a commit only this machine has")
     commit_all(local, "local work")

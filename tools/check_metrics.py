@@ -59,14 +59,34 @@ def read_rules(path: Path) -> dict:
     return rules
 
 
-def baseline_population(revision: str, path: str) -> list[dict] | None:
-    """The committed population at `revision`, or None if that revision has none."""
+def baseline_population(revision: str, path: str, first: bool = False) -> list[dict] | None:
+    """The population committed at `revision`; None only if that revision predates the
+    population gate (its metrics_gate.yaml names no seeds). The path comes from the
+    baseline's own rules, so renaming `file:` in a change cannot skip the comparison."""
     done = subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}"],
                           capture_output=True, text=True)
     if done.returncode:
         sys.exit(f"error: baseline '{revision}' is not a git revision here")
-    shown = subprocess.run(["git", "show", f"{revision}:{path}"], capture_output=True, text=True)
-    return json.loads(shown.stdout)["runs"] if shown.returncode == 0 else None
+
+    def show(name: str) -> str | None:
+        shown = subprocess.run(["git", "show", f"{revision}:{name}"], capture_output=True, text=True)
+        return shown.stdout if shown.returncode == 0 else None
+
+    their_rules = yaml.safe_load(show("metrics_gate.yaml") or "{}") or {}
+    if not isinstance(their_rules, dict) or "seeds" not in their_rules:
+        return None
+    path = their_rules.get("file", path)
+    text = show(path)
+    if text is None and first:
+        return None
+    if text is None:
+        sys.exit(f"error: baseline {revision} has a population gate but no {path}: its "
+                 f"population was never committed (commit one there, or pass --first to "
+                 f"judge this change by the floor alone)")
+    runs = json.loads(text).get("runs") or []
+    if not runs:
+        sys.exit(f"error: {revision}:{path} holds no runs")
+    return runs
 
 
 def measure(rules: dict, jobs: int) -> list[dict]:
@@ -88,9 +108,11 @@ def main() -> None:
     parser.add_argument("--baseline", default="main", help="git revision to compare with")
     parser.add_argument("--rules", type=Path, default=Path("metrics_gate.yaml"))
     parser.add_argument("--jobs", type=int, default=2, help="runs trained at once")
+    parser.add_argument("--first", action="store_true", help="the baseline has no committed "
+                        "population yet: judge by the floor alone")
     args = parser.parse_args()
     rules = read_rules(args.rules)
-    base = baseline_population(args.baseline, rules["file"])
+    base = baseline_population(args.baseline, rules["file"], args.first)
     change = measure(rules, args.jobs)
     verdict = gate.judge(change, base, rules)
     report = f"### Metrics gate: workspace vs {args.baseline}\n\n{gate.markdown(verdict, args.baseline)}"

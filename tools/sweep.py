@@ -31,6 +31,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Callable
 
 import yaml
 
@@ -102,12 +103,16 @@ def _tasks() -> dict[str, tuple[str, str]]:
 STATES = ("Queued", "Running", "Success", "Failed")
 
 
-def run_queue(runs: dict[str, list[str]], jobs: int, timeout: float | None) -> dict[str, str]:
-    """Run the runs of this list that HEAD has not finished yet, `jobs` at a time.
-    Returns the runs that failed this time: name -> its log (`dvc queue logs`)."""
+def run_queue(runs: dict[str, list[str]], jobs: int, timeout: float | None,
+              skip: frozenset[str] = frozenset(),
+              on_finished: Callable[[list[str]], None] | None = None) -> dict[str, str]:
+    """Run the runs of this list that HEAD has not finished here (and not in `skip`),
+    `jobs` at a time, calling `on_finished` with each batch of newly finished runs as
+    they land (and once more on the way out, whatever stopped the wait). Returns the
+    runs that failed this time: name -> its log (`dvc queue logs`)."""
     sha = remote.baseline()
     done = remote.local_runs(sha)
-    todo = {name: sets for name, sets in runs.items() if name not in done}
+    todo = {name: sets for name, sets in runs.items() if name not in done and name not in skip}
     print(f"{len(runs) - len(todo)} of {len(runs)} runs already finished on {sha[:7]}; "
           f"running {len(todo)}", flush=True)
     if not todo:
@@ -121,28 +126,52 @@ def run_queue(runs: dict[str, list[str]], jobs: int, timeout: float | None) -> d
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
     limit = timeout if timeout is not None else 600 + 300 * math.ceil(len(todo) / jobs)
     started = time.monotonic()
-    while True:
-        tasks = _tasks()
-        waiting = sorted(t for t in ours if tasks.get(t, ("", "Failed"))[1] in ("Queued", "Running"))
-        print(f"  {time.monotonic() - started:5.0f} s: {len(ours) - len(waiting)} of {len(ours)} "
-              f"finished", flush=True)
-        if not waiting:
-            break
-        if time.monotonic() - started >= limit:
-            for task in waiting:
-                remote.dvc_run("queue", "kill", "--force", task)
-                remote.dvc_run("queue", "remove", task)
-            print(f"timed out after {limit:.0f} s (--timeout): stopped "
-                  f"{', '.join(ours[t] for t in waiting)}", file=sys.stderr)
-            break
-        time.sleep(POLL_SECONDS)
+    failed: dict[str, str] = {}
+    handed: set[str] = set()
+    absent: dict[str, int] = {}
+
+    def hand_over() -> None:
+        if on_finished:
+            landed = remote.local_runs(sha)
+            new = [name for name in todo if name in landed and name not in handed]
+            if new:
+                handed.update(new)
+                on_finished(new)
+
+    try:
+        while True:
+            tasks = _tasks()
+            for task in ours:  # a task between queue states can be missing for a moment
+                absent[task] = 0 if task in tasks else absent.get(task, 0) + 1
+            waiting = [t for t in ours if (tasks[t][1] in ("Queued", "Running") if t in tasks
+                                           else absent[t] < 2)]
+            hand_over()
+            print(f"  {time.monotonic() - started:5.0f} s: {len(ours) - len(waiting)} of "
+                  f"{len(ours)} finished", flush=True)
+            if not waiting:
+                break
+            if time.monotonic() - started >= limit:
+                for task in waiting:
+                    log = remote.dvc_run("queue", "logs", task)
+                    failed[ours[task]] = (f"{log.stdout}{log.stderr}\nerror: timed out after "
+                                          f"{limit:.0f} s (--timeout): stopped")
+                    remote.dvc_run("queue", "kill", "--force", task)
+                    remote.dvc_run("queue", "remove", task)
+                print(f"timed out after {limit:.0f} s (--timeout): stopped "
+                      f"{', '.join(ours[t] for t in waiting)}", file=sys.stderr)
+                break
+            time.sleep(POLL_SECONDS)
+    finally:
+        hand_over()
     done = remote.local_runs(sha)
-    failed = {}
     for task, name in ours.items():
-        if name not in done:
+        if name not in done and name not in failed:
             log = remote.dvc_run("queue", "logs", task)
             failed[name] = "\n".join((log.stdout + log.stderr).splitlines()[-200:]) or "no log"
-    return failed
+    for name in todo:  # queued, yet no task of ours ever showed it
+        if name not in done and name not in failed and name not in ours.values():
+            failed[name] = "error: lost: DVC's queue showed no task for this run"
+    return {name: log for name, log in failed.items() if name not in done}
 
 
 def collect(runs: dict[str, list[str]]) -> list[dict]:
@@ -197,18 +226,32 @@ def best(table: list[dict]) -> dict | None:
 
 
 def run_shard(runs: dict[str, list[str]], jobs: int, timeout: float | None) -> int:
+    """Run this machine's slice, pushing each run as it finishes; runs origin already
+    holds (a retry of the same shard) are neither run nor pushed again."""
     remote.preflight(push=True)
     sha = remote.baseline()
-    failed = run_queue(runs, jobs, timeout)
-    finished = [name for name in runs if name in remote.local_runs(sha)]
-    problems = remote.push(sha, finished)
-    remote.clear_failures(sha, finished)
+    on_origin = remote.remote_refs(remote.exp_prefix(sha))
+    landed = [name for name in runs if name in on_origin]
+    problems: list[str] = []
+
+    def push(names: list[str]) -> None:
+        pushed, found = remote.push(sha, names)
+        landed.extend(pushed)
+        problems.extend(found)
+        for problem in found:
+            print(f"error: {problem}", file=sys.stderr, flush=True)
+
+    if landed:
+        print(f"{len(landed)} of this shard's {len(runs)} runs are on {remote.REMOTE} already")
+    push([name for name in runs if name in remote.local_runs(sha) and name not in on_origin])
+    failed = run_queue(runs, jobs, timeout, skip=frozenset(on_origin), on_finished=push)
+    remote.clear_failures(sha, landed)
     remote.record_failures(sha, failed)
     print(summary(collect(runs), runs, failed))
-    print(f"pushed {len(finished) - len(problems)} of {len(runs)} runs of this shard to "
-          f"{remote.REMOTE} (baseline {sha[:7]})")
-    for problem in problems:
-        print(f"error: {problem}", file=sys.stderr)
+    print(f"{len(set(landed))} of this shard's {len(runs)} runs are on {remote.REMOTE} "
+          f"(baseline {sha[:7]})")
+    if problems:
+        print(f"error: {len(problems)} run(s) not pushed (see above)", file=sys.stderr)
     if failed:
         print(f"error: {len(failed)} run(s) failed (recorded on {remote.REMOTE}): "
               f"{', '.join(sorted(failed))}", file=sys.stderr)

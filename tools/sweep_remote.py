@@ -76,13 +76,17 @@ def remote_refs(prefix: str) -> dict[str, str]:
     return _refs(git("ls-remote", REMOTE, f"{prefix}*"), prefix)
 
 
+# Files a sweep writes itself, or that no stage reads: they may differ from the commit.
+OWN_FILES = ("reports/sweep/", "reports/population.json")
+
+
 def preflight(push: bool) -> None:
     """Refuse, before any run, a checkout whose runs could not land where they belong."""
     if git("rev-parse", "--is-shallow-repository").strip() == "true":
         sys.exit("error: this is a shallow clone: DVC's queue reports success there but "
                  "keeps no experiment. Run `git fetch --unshallow` (in CI: fetch-depth: 0).")
     dirty = [line for line in git("status", "--porcelain", "--untracked-files=no").splitlines()
-             if not line[3:].startswith("reports/")]
+             if not line[3:].startswith(OWN_FILES)]
     if dirty:
         sys.exit("error: uncommitted changes to tracked files would be baked into every run "
                  "(a sweep runs a commit): commit or stash them first, and keep machine "
@@ -91,34 +95,51 @@ def preflight(push: bool) -> None:
         return
     if not git("remote", "get-url", REMOTE, check=False).strip():
         sys.exit(f"error: no git remote '{REMOTE}': a shard pushes its runs there")
-    if dvc_run("remote", "default").returncode:
+    found = dvc_run("remote", "default")
+    name = found.stdout.strip() if found.returncode == 0 else ""
+    if not name or " " in name:
         sys.exit("error: no default DVC remote: `dvc exp push` would push the runs' refs and "
                  "silently none of their models. Set one (credentials in --local config): "
                  "dvc remote add --local -d store URL")
-    if not git("branch", "-r", "--contains", "HEAD", check=False).strip():
+    url = dvc_run("config", f"remote.{name}.url").stdout.strip()
+    if "://" not in url:  # a folder: relative paths are relative to .dvc/
+        folder = (Path(".dvc") / url).resolve()
+        top = Path(git("rev-parse", "--show-toplevel").strip()).resolve()
+        if folder == top or top in folder.parents:
+            sys.exit(f"error: the DVC remote '{name}' ({url or 'empty'}) is inside this "
+                     f"checkout: the models would stay on this machine")
+    git("fetch", "--quiet", REMOTE)
+    if not git("branch", "-r", "--list", f"{REMOTE}/*", "--contains", "HEAD").strip():
         sys.exit(f"error: HEAD ({baseline()[:7]}) is on no branch of '{REMOTE}': the collector "
                  "could not find its runs. Run shards on a pushed commit, and never commit on a shard.")
 
 
-def push(sha: str, names: list[str]) -> list[str]:
+def push(sha: str, names: list[str]) -> tuple[list[str], list[str]]:
     """Push these finished runs (refs and, through the default DVC remote, their outputs),
-    then check origin holds exactly our commits. Returns the problems: `dvc exp push`
-    exits 0 on a name clash ("diverged") and pushes nothing."""
+    then check origin holds exactly our commits. Returns (pushed, problems).
+    `dvc exp push` exits 0 on a name clash ("diverged") and pushes nothing; and it pushes
+    the refs before the outputs, so a failed upload leaves refs without models: those
+    refs are taken back, so that a retry pushes them again."""
     if not names:
-        return []
+        return [], []
     mine = local_runs(sha)
-    refs = [exp_prefix(sha) + name for name in names]
-    done = dvc_run("exp", "push", REMOTE, *refs)
-    out = done.stdout + done.stderr
+    done = dvc_run("exp", "push", REMOTE, *[exp_prefix(sha) + name for name in names])
+    out = (done.stdout + done.stderr).strip()
     theirs = remote_refs(exp_prefix(sha))
+    ours = [name for name in names if theirs.get(name) == mine[name]]
+    if done.returncode:
+        if ours:
+            git("push", "--quiet", REMOTE, *[f":{exp_prefix(sha)}{name}" for name in ours])
+        return [], [f"{name}: `dvc exp push` failed (exit {done.returncode}), nothing of it "
+                    f"kept on {REMOTE}: {reason(out)}" for name in names]
     problems = []
     for name in names:
         if name not in theirs:
-            problems.append(f"{name}: not on {REMOTE} after `dvc exp push`:\n{out}")
+            problems.append(f"{name}: not on {REMOTE} after `dvc exp push`: {reason(out)}")
         elif theirs[name] != mine[name]:
             problems.append(f"{name}: {REMOTE} already has another run with this name for "
                             f"this baseline (another shard ran it?): not pushed")
-    return problems
+    return ours, problems
 
 
 def record_failures(sha: str, logs: dict[str, str]) -> None:
@@ -154,5 +175,6 @@ def reason(log: str) -> str:
     """The line of a run's log that says why it failed: the stage's own `error:` line if
     there is one (DVC's closing ERROR only names the stage), else the last line."""
     lines = [line.strip() for line in log.splitlines() if line.strip()]
-    ours = [line for line in lines if line.startswith("error:")]
-    return (ours or lines or ["no log"])[-1]
+    ours = [line for line in lines if line.lower().startswith("error:")]
+    stage = [line for line in ours if line.startswith("error:")]  # the stages' own lines
+    return (stage or ours or lines or ["no log"])[-1]
