@@ -23,8 +23,9 @@ $(STAMP): requirements.lock
 repro: setup
 	$(BIN)/dvc repro
 
+# One worker per core, each test file on one worker (its module fixtures built once)
 test: setup
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 bench: setup
 	$(BIN)/python -m benchmarks.train_speed

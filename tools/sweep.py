@@ -47,7 +47,6 @@ CONFIGS: dict[str, list[str]] = {
     **{f"lr{lr}": [f"train.lr={lr}"] for lr in ("1.0e-4", "2.0e-4", "1.0e-3", "2.0e-3", "5.0e-3",
                                                  "5.0e-2")},
 }
-POLL_SECONDS = 5
 
 
 def run_list(n_seeds: int, configs: dict[str, list[str]] = CONFIGS,
@@ -160,7 +159,7 @@ def run_queue(runs: dict[str, list[str]], jobs: int, timeout: float | None,
                 print(f"timed out after {limit:.0f} s (--timeout): stopped "
                       f"{', '.join(ours[t] for t in waiting)}", file=sys.stderr)
                 break
-            time.sleep(POLL_SECONDS)
+            time.sleep(min(15.0, 1.0 + (time.monotonic() - started) / 10))  # quick at first
     finally:
         hand_over()
     done = remote.local_runs(sha)
