@@ -90,13 +90,16 @@ def test_two_shards_push_their_slices_and_a_collector_reports_every_run_once(sit
     failed = final.stdout.split("failed (")[1].split("\n\n")[0]
     assert "- broken-s0:" in failed and "- broken-s1:" in failed
 
-    # The documented way to get a run's models: pull them from the DVC remote, then apply.
+    # The command the collector prints fetches the best run's models from the DVC remote,
+    # leaving the workspace (and the report just written) alone.
     best = final.stdout.split("best run: ")[1].split(" ")[0]
-    assert not (collector / "models/generator/saved_model.pb").exists()
-    dvc("exp", "pull", "origin", best, cwd=collector)
-    dvc("exp", "apply", best, cwd=collector)
+    command = final.stdout.split("without touching this workspace:\n")[1].splitlines()[0].split()
+    assert command[:3] == [".venv/bin/dvc", "get", "."], command
+    before = run(["git", "status", "--porcelain"], collector).stdout
+    dvc(*command[1:], cwd=collector)
+    assert run(["git", "status", "--porcelain"], collector).stdout == before
     out = run([sys.executable, "-c", "import numpy as np; from gan import export; "
-               "f = export.load_signature('models/generator'); "
+               f"f = export.load_signature('sweep-best/{best}/generator'); "
                "print(np.asarray(list(f(z=np.zeros((3, 8), np.float32)).values())[0]).shape)"],
               collector)
     assert out.stdout.strip() == "(3, 1)", out.stdout + out.stderr

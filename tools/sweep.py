@@ -268,11 +268,19 @@ def run_collect(runs: dict[str, list[str]]) -> int:
     clashes = sorted(n for n in theirs if n in mine and mine[n] != theirs[n])
     table = collect(runs)
     report(table, runs, remote.failures(sha))
+    others = sorted(set(remote.local_runs(sha)) - set(runs))
+    if others:
+        print(f"note: {len(others)} runs of {sha[:7]} are not in this list (e.g. {others[0]}): "
+              f"did the shards use another SEEDS?")
     top = best(table)
     if top:
-        print(f"best run: {top['name']} (p {top['p_value']:.3f}). Its models, into this "
-              f"workspace: .venv/bin/dvc exp pull {remote.REMOTE} {top['name']} && "
-              f".venv/bin/dvc exp apply {top['name']}")
+        ref = remote.exp_prefix(sha) + top["name"]
+        print(f"best run: {top['name']} (highest p-value, then smallest W1: p "
+              f"{top['p_value']:.3f}). Its models, without touching this workspace:\n"
+              f"  .venv/bin/dvc get . models --rev {ref} -o sweep-best/{top['name']}")
+        if remote.dvc_run("remote", "default").returncode:
+            print("  (this needs the DVC remote here too: .venv/bin/dvc remote add --local -d "
+                  "store URL)")
     for name in clashes:
         print(f"warning: {name} here differs from {remote.REMOTE}'s: the table shows this "
               f"machine's (dvc exp pull --force {remote.REMOTE} {name} takes origin's)",
@@ -308,7 +316,7 @@ def main() -> None:
         sys.exit("error: --seeds and --jobs must be at least 1")
     runs = run_list(args.seeds, configs, first)
     raw = params.read_yaml("params.yaml")
-    for name, sets in runs.items():  # a typo in an override fails here, not in 90 runs
+    for name, sets in runs.items():  # a typo in an override fails here, not in every run
         bad = [s for s in sets if s.partition("=")[0].partition(".")[2]
                not in raw.get(s.partition(".")[0], {})]
         if bad:
