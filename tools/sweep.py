@@ -102,13 +102,17 @@ def _tasks() -> dict[str, tuple[str, str]]:
 STATES = ("Queued", "Running", "Success", "Failed")
 
 
+GRACE_SECONDS = 60
+
+
 def run_queue(runs: dict[str, list[str]], jobs: int, timeout: float | None,
               skip: frozenset[str] = frozenset(),
               on_finished: Callable[[list[str]], None] | None = None) -> dict[str, str]:
     """Run the runs of this list that HEAD has not finished here (and not in `skip`),
-    `jobs` at a time, calling `on_finished` with each batch of newly finished runs as
-    they land (and once more on the way out, whatever stopped the wait). Returns the
-    runs that failed this time: name -> its log (`dvc queue logs`)."""
+    `jobs` at a time, then call `on_finished` with the runs that finished, whatever
+    stopped the wait. (Not while the queue runs: a `dvc exp push` beside the workers'
+    collection of their refs lost a finished run's ref here once.) Returns the runs
+    that failed this time: name -> its log (`dvc queue logs`)."""
     sha = remote.baseline()
     done = remote.local_runs(sha)
     todo = {name: sets for name, sets in runs.items() if name not in done and name not in skip}
@@ -126,16 +130,14 @@ def run_queue(runs: dict[str, list[str]], jobs: int, timeout: float | None,
     limit = timeout if timeout is not None else 600 + 300 * math.ceil(len(todo) / jobs)
     started = time.monotonic()
     failed: dict[str, str] = {}
-    handed: set[str] = set()
     absent: dict[str, int] = {}
 
     def hand_over() -> None:
         if on_finished:
             landed = remote.local_runs(sha)
-            new = [name for name in todo if name in landed and name not in handed]
-            if new:
-                handed.update(new)
-                on_finished(new)
+            finished = [name for name in todo if name in landed]
+            if finished:
+                on_finished(finished)
 
     try:
         while True:
@@ -143,8 +145,7 @@ def run_queue(runs: dict[str, list[str]], jobs: int, timeout: float | None,
             for task in ours:  # a task between queue states can be missing for a moment
                 absent[task] = 0 if task in tasks else absent.get(task, 0) + 1
             waiting = [t for t in ours if (tasks[t][1] in ("Queued", "Running") if t in tasks
-                                           else absent[t] < 2)]
-            hand_over()
+                                           else absent[t] < 3)]
             print(f"  {time.monotonic() - started:5.0f} s: {len(ours) - len(waiting)} of "
                   f"{len(ours)} finished", flush=True)
             if not waiting:
@@ -160,11 +161,24 @@ def run_queue(runs: dict[str, list[str]], jobs: int, timeout: float | None,
                       f"{', '.join(ours[t] for t in waiting)}", file=sys.stderr)
                 break
             time.sleep(min(15.0, 1.0 + (time.monotonic() - started) / 10))  # quick at first
+        # A task can leave the queue's list, or read Success, a moment before its
+        # experiment ref lands here: give every run not marked Failed a grace period.
+        grace = time.monotonic() + GRACE_SECONDS
+        while time.monotonic() < grace:
+            done, tasks = remote.local_runs(sha), _tasks()
+            if all(name in done or name in failed or tasks.get(task, ("", ""))[1] == "Failed"
+                   for task, name in ours.items()):
+                break
+            time.sleep(2)
     finally:
         hand_over()
-    done = remote.local_runs(sha)
+    done, tasks = remote.local_runs(sha), _tasks()
     for task, name in ours.items():
         if name not in done and name not in failed:
+            if tasks.get(task, ("", ""))[1] == "Success":
+                failed[name] = ("error: lost: DVC's queue says Success, but no experiment ref "
+                                "landed here; run the sweep again")
+                continue
             log = remote.dvc_run("queue", "logs", task)
             failed[name] = "\n".join((log.stdout + log.stderr).splitlines()[-200:]) or "no log"
     for name in todo:  # queued, yet no task of ours ever showed it
