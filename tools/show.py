@@ -12,7 +12,7 @@ import json
 import sys
 
 from gan import experiments
-from tools.sweep import dvc
+from tools.sweep_remote import dvc
 
 COLUMNS = [("name", "experiment"), ("train.seed", "seed"), ("train.lr", "lr"),
            ("train.d_steps", "d_steps"), ("train.lookahead_k", "lookahead"),

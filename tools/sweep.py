@@ -132,13 +132,6 @@ def run_queue(runs: dict[str, list[str]], jobs: int, timeout: float | None,
     failed: dict[str, str] = {}
     absent: dict[str, int] = {}
 
-    def hand_over() -> None:
-        if on_finished:
-            landed = remote.local_runs(sha)
-            finished = [name for name in todo if name in landed]
-            if finished:
-                on_finished(finished)
-
     try:
         while True:
             tasks = _tasks()
@@ -171,7 +164,9 @@ def run_queue(runs: dict[str, list[str]], jobs: int, timeout: float | None,
                 break
             time.sleep(2)
     finally:
-        hand_over()
+        landed = remote.local_runs(sha)
+        if on_finished and any(name in landed for name in todo):
+            on_finished([name for name in todo if name in landed])
     done, tasks = remote.local_runs(sha), _tasks()
     for task, name in ours.items():
         if name not in done and name not in failed:

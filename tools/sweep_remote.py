@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 REMOTE = "origin"
@@ -145,9 +144,7 @@ def push(sha: str, names: list[str]) -> tuple[list[str], list[str]]:
 def record_failures(sha: str, logs: dict[str, str]) -> None:
     """Push one `refs/sweeps/<sha>/failed/<name>` commit per failed run, holding its log."""
     for name, log in logs.items():
-        with tempfile.TemporaryDirectory() as tmp:
-            (Path(tmp) / "log").write_text(log)
-            blob = git("hash-object", "-w", str(Path(tmp) / "log")).strip()
+        blob = git("hash-object", "-w", "--stdin", stdin=log).strip()
         tree = git("mktree", stdin=f"100644 blob {blob}\tlog.txt\n").strip()
         commit = git("commit-tree", tree, "-p", sha, "-m", f"sweep run {name} failed").strip()
         git("push", "--quiet", "--force", REMOTE, f"{commit}:{failed_prefix(sha)}{name}")
