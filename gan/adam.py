@@ -17,6 +17,12 @@ class Adam(tf.Module):
         self.m = [tf.Variable(tf.zeros_like(v), name="m") for v in variables]
         self.v = [tf.Variable(tf.zeros_like(v), name="v") for v in variables]
 
+    def reset(self) -> None:
+        """Back to the state of a new optimizer: no steps taken, both moments zero."""
+        self.iterations.assign(0)
+        for moment in self.m + self.v:
+            moment.assign(tf.zeros_like(moment))
+
     def apply(self, grads: list[tf.Tensor], variables: list[tf.Variable],
               scale: tf.Tensor | float = 1.0) -> None:
         """m += (g - m)(1 - beta_1); v += (g^2 - v)(1 - beta_2);

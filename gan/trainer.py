@@ -11,6 +11,7 @@ batch, kept to test that the fast loop computes the same thing.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
 from typing import Callable
@@ -85,8 +86,9 @@ class Trainer(tf.Module):
             raise ValueError(f"unknown model.noise {cfg.noise!r}; expected one of {NOISES}")
         self.cfg = cfg
         self.n = len(real)
-        self.n_batches = math.ceil(self.n / cfg.batch_size)
         self.real = tf.constant(real, dtype=tf.float32)
+        # Built once, then given their seed's starting values by `reseed`: a trainer can
+        # run seed after seed on one trace and one XLA compilation (a population).
         self.generator = networks.generator(cfg.g_input, cfg.g_hidden, cfg.seed, cfg.g_init,
                                             cfg.g_init_margin)
         self.discriminator = networks.discriminator(cfg.d_hidden, cfg.seed)
@@ -110,7 +112,7 @@ class Trainer(tf.Module):
         self.advance = tf.function(self._advance, jit_compile=cfg.xla, autograph=False,
                                    input_signature=count)
         # Fixed probe inputs: the same noise at every log row, so rows and frames compare.
-        self.z_probe = tf.constant(noise(self.n, cfg.g_input, cfg.seed + 1_000_003, cfg.noise))
+        self.z_probe = tf.Variable(tf.zeros([self.n, cfg.g_input]), name="z_probe")
         centre, scale = float(np.mean(real)), float(np.std(real))
         self.grid = tf.constant(np.linspace(centre - 4 * scale, centre + 4 * scale,
                                             GRID_POINTS, dtype=np.float32)[:, None])
@@ -121,6 +123,28 @@ class Trainer(tf.Module):
         self.frame_d = tf.Variable(np.full((n_frames, GRID_POINTS), np.nan, np.float32), name="frame_d")
         self.frame_loss = tf.Variable(np.full((n_frames, 2), np.nan, np.float32), name="frame_loss")
         self._backup = _Untracked(self.state_variables)
+        self.reseed(cfg.seed)
+
+    def reseed(self, seed: int) -> None:
+        """Start over as a new run with training seed `seed`: every variable back to the
+        value a fresh Trainer of that seed starts from (a fresh Trainer is built, then
+        reseeded), the compiled loop kept."""
+        cfg = self.cfg = dataclasses.replace(self.cfg, seed=seed)
+        self.generator.set_weights(networks.generator(
+            cfg.g_input, cfg.g_hidden, seed, cfg.g_init, cfg.g_init_margin).get_weights())
+        self.discriminator.set_weights(networks.discriminator(cfg.d_hidden, seed).get_weights())
+        for opt in (self.opt_d, self.opt_g):
+            opt.reset()
+        if self.ema:
+            _assign_all(self.ema, self.generator.params)
+        if self.slow:
+            _assign_all(self.slow, self.generator.params + self.discriminator.params)
+        self.rng.reset_from_seed(seed)
+        self.epoch.assign(0)
+        self.z_probe.assign(noise(self.n, cfg.g_input, seed + 1_000_003, cfg.noise))
+        for records in (self.history, self.frame_fake, self.frame_d, self.frame_loss):
+            records.assign(tf.fill(records.shape, tf.constant(np.nan, records.dtype)))
+        _assign_all(self._backup.copies, self.state_variables)
 
     # --- the mathematics of one step --------------------------------------------------
     def lr_scale(self) -> tf.Tensor | float:
