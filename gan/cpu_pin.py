@@ -113,6 +113,7 @@ def overrides(environ: Mapping[str, str], wanted: Mapping[str, str]) -> list[str
 
 
 _APPLIED: str | None = None
+_HOLDS = True
 
 
 def apply() -> str:
@@ -127,8 +128,10 @@ def apply() -> str:
     if changed:
         print(f"cpu pin: ignoring {', '.join(changed)} from the environment "
               f"(this project computes at {LEVEL}; see README, Reproducibility)", file=sys.stderr)
+    global _HOLDS
     late = [m for m in ("numpy", "tensorflow") if m in sys.modules]
     if late and any(os.environ.get(k) != v for k, v in wanted.items()):
+        _HOLDS = False
         print(f"cpu pin: {' and '.join(late)} was imported before gan, so the pin may not "
               "hold in this process: import gan first", file=sys.stderr)
     os.environ.update(wanted)
@@ -136,6 +139,14 @@ def apply() -> str:
         os.environ.pop(name, None)
     _APPLIED = at
     return at
+
+
+def holds() -> bool:
+    """Does the pin hold in this process: was it in the environment before numpy and
+    TensorFlow loaded? (A process that imported them first computes at whatever level
+    they picked, whatever the environment says now.)"""
+    apply()
+    return _HOLDS
 
 
 def numpy_targets() -> list[str]:

@@ -4,6 +4,8 @@ that says whether the generated samples can be told from real ones at all."""
 
 from __future__ import annotations
 
+from typing import Any, Callable
+
 import numpy as np
 
 from gan import metrics
@@ -173,3 +175,37 @@ def score(real: np.ndarray, fake: np.ndarray, logit_real: np.ndarray, logit_fake
     if logit_grid is not None:
         out["discriminator_blind"] = discriminator_blind(data_grid(real), logit_grid)
     return out
+
+
+# What `dvc exp show` and `dvc metrics diff` compare (reports/metrics.json). The rest of an
+# evaluation (per-metric p-values and floors, the raw generator, moments, losses) is in
+# reports/evaluation.json: not a metrics file, so not a column each in `dvc exp show`.
+HEADLINE = ("p_value", "indistinguishable", "wasserstein_1", "ks_statistic", "kl_divergence",
+            "mean_error", "std_error", "fake_std", "d_real_mean", "d_fake_mean",
+            "mode_collapse", "discriminator_blind", "diverged")
+RAW_KEYS = ("wasserstein_1", "ks_statistic", "kl_divergence", "mean_error", "std_error",
+            "fake_mean", "fake_std")
+
+
+def assess(real: np.ndarray, fake: np.ndarray, raw_fake: np.ndarray,
+           logit: Callable[[np.ndarray], np.ndarray], *, dist: Mixture, null: np.ndarray,
+           level: float, collapse_ratio: float, collapse_atom: float, floors: bool = True,
+           **bins) -> dict[str, Any]:
+    """Everything known about one trained run, from its generated samples (`fake` from the
+    exported generator, `raw_fake` from G itself, both on the evaluation noise) and D's
+    logit: the one scoring path of the `evaluate` stage, the population and the gate."""
+    grid = data_grid(real)
+    out = score(real, fake, logit(real), logit(fake), dist=dist, collapse_ratio=collapse_ratio,
+                collapse_atom=collapse_atom, logit_grid=logit(grid), **bins)
+    out.update(two_sample_test(out, null, level, with_floors=floors))
+    raw = sample_scores(real, raw_fake, **bins)
+    raw_test = two_sample_test(raw, null, level, with_floors=False)
+    out["raw"] = {**{k: raw[k] for k in RAW_KEYS}, "p_value": raw_test["p_value"],
+                  "indistinguishable": raw_test["indistinguishable"]}
+    return out
+
+
+def split(scores: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(headline metrics, the rest) of an evaluation."""
+    return ({k: scores[k] for k in HEADLINE if k in scores},
+            {k: v for k, v in scores.items() if k not in HEADLINE})

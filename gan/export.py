@@ -123,7 +123,9 @@ def _save(module: tf.Module, path: str | Path, signatures: dict) -> None:
     files.replace_dir(path, fill)
 
 
-def export_generator(path: str | Path, weights: list[np.ndarray]) -> None:
+def generator_net(weights: list[np.ndarray]) -> MLP:
+    """G as it is exported: `serve` maps z to {"x": G(z)}. What a population scores in
+    memory is this same function, so it computes what the SavedModel computes."""
     net = _frozen(weights, "generator")
     g_input = weights[0].shape[0]
 
@@ -132,10 +134,11 @@ def export_generator(path: str | Path, weights: list[np.ndarray]) -> None:
         return {"x": net(z)}
 
     net.serve = serve
-    _save(net, path, {"serving_default": serve})
+    return net
 
 
-def export_discriminator(path: str | Path, weights: list[np.ndarray]) -> None:
+def discriminator_net(weights: list[np.ndarray]) -> MLP:
+    """D as it is exported: `serve` maps x to {"d": D(x)}, `logit` to {"logit": its logit}."""
     net = _frozen(weights, "discriminator")
     spec = tf.TensorSpec([None, 1], tf.float32, name="x")
 
@@ -148,7 +151,17 @@ def export_discriminator(path: str | Path, weights: list[np.ndarray]) -> None:
         return {"logit": net(x)}
 
     net.serve, net.logit = serve, logit
-    _save(net, path, {"serving_default": serve, "logit": logit})
+    return net
+
+
+def export_generator(path: str | Path, weights: list[np.ndarray]) -> None:
+    net = generator_net(weights)
+    _save(net, path, {"serving_default": net.serve})
+
+
+def export_discriminator(path: str | Path, weights: list[np.ndarray]) -> None:
+    net = discriminator_net(weights)
+    _save(net, path, {"serving_default": net.serve, "logit": net.logit})
 
 
 def load_signature(path: str | Path, name: str = "serving_default"):

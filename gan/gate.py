@@ -1,6 +1,6 @@
 """The metrics gate: is a change at least as good as its baseline? Judged on seed
 populations, not on one run, so a change that only reshuffles the random numbers passes
-(pure logic; tools/check_metrics.py trains the population and reads git).
+(pure logic; tools/check_metrics.py reads the populations the `population` stage wrote).
 
 Two rules, both in metrics_gate.yaml:
 - an absolute floor: at least `min_pass_rate` of the change's seeds pass the verdict, so
@@ -15,17 +15,39 @@ import math
 from fractions import Fraction
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
 from gan import populations
 
 FLAGGED_SCORE = (-1.0, 0.0)
+
+
+class Rules(BaseModel):
+    """metrics_gate.yaml."""
+    model_config = ConfigDict(extra="forbid", strict=True)
+    file: str                                  # the population's runs, as committed
+    min_pass_rate: float = Field(ge=0, le=1)   # absolute floor
+    level: float = Field(gt=0, lt=1)           # the rank test's level
+
+    @classmethod
+    def parse(cls, raw: Any, source: str) -> "Rules":
+        """The rules, or a ValueError naming the file, the key and what is wrong."""
+        if not isinstance(raw, dict):
+            raise ValueError(f"{source}: expected a mapping of rules, got {type(raw).__name__}")
+        try:
+            return cls(**raw)
+        except ValidationError as exc:
+            raise ValueError(f"{source}: " + "; ".join(
+                f"{'.'.join(map(str, e['loc'])) or 'rules'}: {e['msg']}"
+                + (f" (got {e['input']!r})" if e["type"] != "missing" else "")
+                for e in exc.errors())) from None
 
 
 def score(run: dict[str, Any]) -> tuple[float, float]:
     """How good one run is, as a sortable key: the verdict's joint p-value, ties (runs at
     the test's smallest or largest p) broken by the smaller Wasserstein-1 distance.
     A flagged run (collapse, blind discriminator, divergence) ranks below every other."""
-    flagged = any(run.get(flag) for flag in ("mode_collapse", "discriminator_blind", "diverged"))
-    if flagged or run.get("p_value") is None:
+    if populations.flagged(run) or run.get("p_value") is None:
         return FLAGGED_SCORE
     w1 = run.get("wasserstein_1")
     return (float(run["p_value"]), -float(w1) if w1 is not None and math.isfinite(w1) else -math.inf)

@@ -11,6 +11,8 @@ computed here with numpy (the same numbers as scipy's `wasserstein_distance` and
 
 from __future__ import annotations
 
+from typing import Callable
+
 import numpy as np
 
 
@@ -31,6 +33,15 @@ def histogram(samples: np.ndarray, edges: np.ndarray, pseudocount: float) -> np.
 def kl_divergence(p: np.ndarray, q: np.ndarray) -> float:
     """KL(p || q) in nats of two probability vectors over the same bins."""
     return float(np.sum(p * np.log(p / q)))
+
+
+def kl_from(real: np.ndarray, *, bins: int, range_std: float,
+            pseudocount: float) -> Callable[[np.ndarray], float]:
+    """KL(real || fake) on the shared bins, as a function of the fake samples: the KL the
+    training history logs at every row (the real histogram computed once)."""
+    edges = shared_edges(real, bins, range_std)
+    p_real = histogram(real, edges, pseudocount)
+    return lambda fake: kl_divergence(p_real, histogram(fake, edges, pseudocount))
 
 
 def js_divergence(p: np.ndarray, q: np.ndarray) -> float:

@@ -115,6 +115,57 @@ class EvaluateParams(_Section):
         return self
 
 
+def parse_seeds(text: str) -> list[int]:
+    """'100-119', '1,5,9' or a mix, in the order given; ValueError if malformed."""
+    out: list[int] = []
+    for part in str(text).split(","):
+        lo, dash, hi = part.strip().partition("-")
+        if not lo.isdigit() or (dash and not hi.isdigit()):
+            raise ValueError("seeds must look like '100-119' or '1,5,9'")
+        if dash and int(hi) < int(lo):
+            raise ValueError(f"seed range {part.strip()!r} runs backwards")
+        out.extend(range(int(lo), int(hi or lo) + 1))
+    return out
+
+
+class PopulationParams(_Section):
+    seeds: str
+    workers: Annotated[int | str, Field(union_mode="left_to_right")]
+
+    @field_validator("seeds", mode="before")
+    @classmethod
+    def _seed_text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+    @field_validator("seeds", mode="after")
+    @classmethod
+    def _seeds_parse(cls, value: str) -> str:
+        seeds = parse_seeds(value)
+        if len(set(seeds)) != len(seeds):
+            raise ValueError("lists a seed twice")
+        if len(seeds) > 10_000:
+            raise ValueError(f"{len(seeds)} seeds: at most 10000")
+        return value
+
+    @field_validator("workers", mode="before")
+    @classmethod
+    def _workers(cls, value: Any) -> int | str:
+        if value == "auto":
+            return value
+        if isinstance(value, bool) or not str(value).isdigit() or not 1 <= int(value) <= 1024:
+            raise ValueError("must be 'auto' (one per core) or a count of 1-1024")
+        return int(value)
+
+    def seed_list(self) -> list[int]:
+        return parse_seeds(self.seeds)
+
+    def worker_count(self) -> int:
+        """Local worker processes: `workers`, or one per core this process may use."""
+        import os
+
+        return len(os.sched_getaffinity(0)) if self.workers == "auto" else int(self.workers)
+
+
 # The tutorial's own setup: what to set to undo every option this project added on top
 # of the tutorial's network, loss, batch size and learning rate (`make tutorial`).
 TUTORIAL_SETUP: dict[str, Any] = {
@@ -135,6 +186,7 @@ SECTIONS: dict[str, type[_Section]] = {
     "train": TrainParams,
     "metrics": MetricsParams,
     "evaluate": EvaluateParams,
+    "population": PopulationParams,
 }
 
 

@@ -1,34 +1,53 @@
 """Seed populations: what share of a configuration's training seeds pass the verdict,
-with what certainty, and how the others fail (pure; used by tools/sweep.py and
-tools/population.py)."""
+with what certainty, how the others fail, and how far the runs' p-values are from those
+of a perfect sampler (pure: the `population` stage, the gate and the sweep report)."""
 
 from __future__ import annotations
 
-import math
 import statistics
 from typing import Any
 
 
-def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
+def wilson(k: int, n: int) -> tuple[float, float]:
     """The 95% Wilson score interval of a pass rate k / n (sound at 0 and n, unlike the
     normal approximation)."""
     if n == 0:
         return (0.0, 1.0)
-    p = k / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    return (max(0.0, centre - half), min(1.0, centre + half))
+    from scipy import stats
+
+    ci = stats.binomtest(k, n).proportion_ci(confidence_level=0.95, method="wilson")
+    return (float(ci.low), float(ci.high))
+
+
+def uniformity(p_values: list[float]) -> tuple[float, float]:
+    """How far the runs' p-values are from Uniform(0, 1), the distribution a population of
+    perfect samplers gives: the Kolmogorov-Smirnov statistic and its p-value."""
+    from scipy import stats
+
+    test = stats.kstest(list(p_values), "uniform")
+    return float(test.statistic), float(test.pvalue)
+
+
+def ecdf(p_values: list[float]) -> list[dict[str, float]]:
+    """The p-values' empirical CDF, one row per run (sorted), beside the uniform one."""
+    ordered = sorted(p_values)
+    return [{"p_value": p, "runs_at_or_below": (i + 1) / len(ordered), "perfect_sampler": p}
+            for i, p in enumerate(ordered)]
+
+
+def flagged(row: dict[str, Any], prefix: str = "") -> bool:
+    """Does the run report its own failure: mode collapse, a blind discriminator or
+    divergence?"""
+    return bool(row.get(prefix + "mode_collapse") or row.get("discriminator_blind")
+                or row.get("diverged"))
 
 
 def outcome(row: dict[str, Any], prefix: str = "") -> str:
-    """'pass' (indistinguishable), 'flagged' (mode collapse, a blind discriminator or
-    divergence: a failure the run reports), or 'silent' (neither: a failure only the
-    verdict shows)."""
+    """'pass' (indistinguishable), 'flagged' (a failure the run reports, see `flagged`),
+    or 'silent' (neither: a failure only the verdict shows)."""
     if row.get(prefix + "indistinguishable"):
         return "pass"
-    if row.get(prefix + "mode_collapse") or row.get("discriminator_blind") or row.get("diverged"):
-        return "flagged"
-    return "silent"
+    return "flagged" if flagged(row, prefix) else "silent"
 
 
 def summarise(rows: list[dict[str, Any]], prefix: str = "") -> dict[str, Any]:
@@ -43,7 +62,18 @@ def summarise(rows: list[dict[str, Any]], prefix: str = "") -> dict[str, Any]:
 
     return {"runs": n, "passed": passed, "pass_rate": passed / n if n else None,
             "interval": [lo, hi], "flagged": kinds.count("flagged"), "silent": kinds.count("silent"),
-            **{f"median_{key}": median(key) for key in ("wasserstein_1", "ks_statistic", "kl_divergence")}}
+            **{f"median_{key}": median(key)
+               for key in ("p_value", "wasserstein_1", "ks_statistic", "kl_divergence")}}
+
+
+def metrics(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """A population's DVC metrics (reports/population.json): flat, a few columns."""
+    s = summarise(rows)
+    ks, ks_p = uniformity([row["p_value"] for row in rows])
+    return {"runs": s["runs"], "passed": s["passed"], "pass_rate": s["pass_rate"],
+            "pass_rate_low": s["interval"][0], "pass_rate_high": s["interval"][1],
+            "flagged": s["flagged"], "silent": s["silent"], "median_p_value": s["median_p_value"],
+            "p_uniformity_ks": ks, "p_uniformity_pvalue": ks_p}
 
 
 def line(name: str, s: dict[str, Any]) -> str:

@@ -16,14 +16,16 @@ from gan.params import ParamsError
 PARAMS = "params.yaml"
 
 
-def run(main: Callable[[], None], skip_teardown: bool = False) -> None:
-    """Run a stage's main. With `skip_teardown`, leave at once after success: TensorFlow's
+def run(main: Callable[[], None], skip_teardown: bool = False,
+        errors: tuple[type[Exception], ...] = ()) -> None:
+    """Run a stage's main; bad input (and any of `errors`) becomes one line and exit code 2.
+    With `skip_teardown`, leave at once after success: TensorFlow's
     interpreter teardown takes 1-2 s and does nothing for us (every output is already
     written, flushed and renamed into place)."""
     print(f"{Path(sys.argv[0]).stem}: {cpu_pin.describe()}", flush=True)
     try:
         main()
-    except (ParamsError, DataError, FileNotFoundError) as exc:
+    except (ParamsError, DataError, FileNotFoundError, *errors) as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(2)
     if skip_teardown:

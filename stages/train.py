@@ -60,12 +60,7 @@ def main() -> None:
     else:
         print(f"train: {why}")
 
-    edges = metrics.shared_edges(real, kl_params.bins, kl_params.range_std)
-    p_real = metrics.histogram(real, edges, kl_params.pseudocount)
-
-    def kl(fake):
-        return metrics.kl_divergence(p_real, metrics.histogram(fake, edges, kl_params.pseudocount))
-
+    kl = metrics.kl_from(real, **kl_params.model_dump())
     live = Live(dir=LOG_DIR, save_dvc_exp=False, dvcyaml=None, report=None)
 
     def log_row(epoch, row):

@@ -49,3 +49,14 @@ def test_stage_deps_are_its_imports(stage):
     assert code_deps == closure(script), (
         f"{stage}: in dvc.yaml but not imported: {sorted(code_deps - closure(script))}; "
         f"imported but not in dvc.yaml: {sorted(closure(script) - code_deps)}")
+
+
+def test_population_reads_every_param_a_run_depends_on():
+    """The population stage lists train's keys one by one (train.seed is replaced by each
+    seed, keep_checkpoints changes no byte): a new train key must be added there too."""
+    from gan import params
+
+    listed = set(STAGES["population"]["params"])
+    train = {f"train.{key}" for key in params.TrainParams.model_fields}
+    assert train - listed == {"train.seed", "train.keep_checkpoints"}
+    assert {"data", "model", "metrics", "evaluate", "population.seeds"} <= listed
