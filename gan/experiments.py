@@ -1,43 +1,52 @@
-"""Read `dvc exp show --json` into flat rows, and draw a comparison (table and figure).
-Pure functions, used by tools/sweep.py."""
+"""Experiments as `dvc.api.exp_show()` lists them, made into rows, a table and a figure
+(pure; `make show` and the sweep report use them)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-METRICS_FILE = "reports/metrics.json"
+from gan.params import SECTIONS
+
+# What a comparison of configurations reads first: the population, then the single run.
+METRICS = [("pass_rate", "pass rate"), ("pass_rate_low", "low"), ("pass_rate_high", "high"),
+           ("flagged", "flagged"), ("silent", "silent"), ("median_p_value", "median p"),
+           ("p_uniformity_ks", "KS vs uniform"), ("p_value", "run p"),
+           ("wasserstein_1", "run W1"), ("mean_error", "run mean err")]
+_INFO = {"Experiment", "rev", "typ", "Created", "parent", "State", "Executor"}
 
 
-def _flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    flat: dict[str, Any] = {}
-    for key, value in tree.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict):
-            flat.update(_flatten(value, f"{name}."))
-        else:
-            flat[name] = value
-    return flat
+def _value(value: Any) -> Any:
+    """exp_show's cells as Python values: it spells booleans "True"/"False" and counts
+    as floats."""
+    if value in ("True", "False"):
+        return value == "True"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    return value
 
 
-def rows(exp_show: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One row per experiment (and per baseline commit): name, params and metrics."""
+def rows(shown: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per experiment and per commit that has metrics (not the workspace), named
+    by the experiment's name or the commit's short hash."""
     out = []
-
-    def add(entry: dict[str, Any], name: str) -> None:
-        data = entry.get("data") or {}
-        params = ((data.get("params") or {}).get("params.yaml") or {}).get("data") or {}
-        metrics = ((data.get("metrics") or {}).get(METRICS_FILE) or {}).get("data") or {}
-        if metrics:
-            out.append({"name": name, **_flatten(params), **_flatten(metrics)})
-
-    for commit in exp_show:
-        if commit.get("rev") == "workspace":
+    for entry in shown:
+        if entry.get("rev") == "workspace" or entry.get("pass_rate", entry.get("p_value")) is None:
             continue
-        add(commit, commit.get("name") or commit["rev"][:7])
-        for group in commit.get("experiments") or []:
-            for rev in group.get("revs") or []:
-                add(rev, rev.get("name") or rev["rev"][:7])
+        row = {key: _value(value) for key, value in entry.items() if "/" not in key}
+        row["name"] = entry.get("Experiment") or entry.get("rev")
+        out.append(row)
     return out
+
+
+def varying_params(table: list[dict[str, Any]]) -> list[str]:
+    """The params whose value differs between the rows: what the comparison is about."""
+    keys = [key for key in (table[0] if table else {}) if key.split(".")[0] in SECTIONS
+            and key not in _INFO]
+    return [key for key in keys if len({repr(row.get(key)) for row in table}) > 1]
+
+
+def columns(table: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    return [("name", "experiment"), *[(key, key) for key in varying_params(table)], *METRICS]
 
 
 def _cell(value: Any) -> str:
@@ -60,37 +69,28 @@ def markdown(table: list[dict[str, Any]], columns: list[tuple[str, str]]) -> str
 
 
 def figure(table: list[dict[str, Any]]):
-    """W1, KS and KL of every run against its floor, the test's critical value (log
-    scale), flags marked."""
+    """Each experiment's pass rate with its 95% Wilson interval, failures split by kind."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(1, 3, figsize=(14, 0.35 * len(table) + 1.8), sharey=True,
-                             layout="constrained")
-    names = [row["name"] for row in table]
-    for ax, key, label in zip(axes, ("wasserstein_1", "ks_statistic", "kl_divergence"),
-                              ("W1", "KS statistic", "KL (shared bins)")):
-        for y, row in enumerate(table):
-            value = row.get(key)
-            if value is None:
-                continue
-            bad = row.get("mode_collapse") or row.get("discriminator_blind") or row.get("diverged")
-            colour = "tab:red" if bad else ("tab:green" if row.get("indistinguishable") else "tab:orange")
-            ax.plot(value, y, "o", color=colour)
-            raw = row.get(f"raw.{key}")
-            if raw is not None and raw != value:
-                ax.plot(raw, y, "x", color="grey")
-            floor = row.get(f"floor.{key}")
-            if floor is not None:
-                ax.plot([floor, floor], [y - 0.4, y + 0.4], color="black", lw=1)
-        ax.set(xscale="log", xlabel=f"{label} (log scale)", title=f"{label}: run vs floor (|)")
-        ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())  # no crowded labels
-        ax.grid(alpha=0.3, which="both")
-    axes[0].set_yticks(range(len(names)), names)
-    axes[0].invert_yaxis()
-    fig.suptitle("Sweep: green = indistinguishable, orange = not, red = flagged (collapse, "
-                 "blind D, divergence); "
-                 "x = raw generator", fontsize=9)
+    fig, ax = plt.subplots(figsize=(8, 0.45 * len(table) + 1.6), layout="constrained")
+    for y, row in enumerate(table):
+        rate = row.get("pass_rate")
+        if rate is None:
+            continue
+        ax.plot([row["pass_rate_low"], row["pass_rate_high"]], [y, y], color="grey", lw=3)
+        ax.plot(rate, y, "o", color="tab:green" if rate >= 0.9 else "tab:orange", ms=8)
+        ax.annotate(f"{row.get('passed')}/{row.get('runs')}, flagged {row.get('flagged')}, "
+                    f"silent {row.get('silent')}", (1.02, y), va="center", fontsize=8,
+                    xycoords=("axes fraction", "data"))
+    keys = varying_params(table)
+    ax.set_yticks(range(len(table)), [" ".join(f"{k.split('.')[-1]}={row.get(k)}" for k in keys)
+                                      or str(row["name"]) for row in table])
+    ax.invert_yaxis()
+    ax.axvline(0.9, color="black", lw=0.8, ls=":")
+    ax.set(xlim=(0, 1), xlabel="share of training seeds whose generator passes the verdict "
+           "(95% Wilson interval)", title="Pass rate per configuration (dotted: 90%)")
+    ax.grid(alpha=0.3, axis="x")
     return fig

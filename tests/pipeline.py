@@ -24,6 +24,7 @@ TINY = {
     "metrics": {"bins": 20, "range_std": 4.0, "pseudocount": 0.5},
     "evaluate": {"n_samples": 2000, "seed": 7, "null_repeats": 99, "level": 0.05,
                  "collapse_ratio": 0.5, "collapse_atom": 0.1},
+    "population": {"seeds": "0-1", "workers": 1},  # seed 0 is the pipeline's own run
 }
 
 

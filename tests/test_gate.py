@@ -119,12 +119,13 @@ def test_markdown_shows_both_populations_and_the_verdict():
 
 
 @pytest.mark.parametrize("edit, message", [
-    ({"level": "0.02"}, "'level' must be a float"),
-    ({"seeds": "100-x"}, "seeds must look like"),
-    ({"min_pass_rate": 1.5}, "min_pass_rate must be in [0, 1]"),
-    ({"levels": 0.02}, "unknown keys ['levels']"),
+    ({"level": "0.02"}, "level: Input should be a valid number"),
+    ({"seeds": "100-119"}, "seeds: Extra inputs are not permitted"),  # seeds are params now
+    ({"min_pass_rate": 1.5}, "min_pass_rate: Input should be less than or equal to 1"),
+    ({"levels": 0.02}, "levels: Extra inputs are not permitted"),
+    ({"file": None}, "file: Input should be a valid string"),
 ])
-def test_bad_rules_stop_the_gate_before_any_training(tmp_path, edit, message):
+def test_bad_rules_stop_the_gate_in_one_line(tmp_path, edit, message):
     import yaml
 
     rules = {**yaml.safe_load((ROOT / "metrics_gate.yaml").read_text()), **edit}
@@ -132,5 +133,18 @@ def test_bad_rules_stop_the_gate_before_any_training(tmp_path, edit, message):
     path.write_text(yaml.safe_dump(rules))
     done = subprocess.run([sys.executable, "-m", "tools.check_metrics", "--baseline", "HEAD",
                            "--rules", str(path)], cwd=ROOT, capture_output=True, text=True)
-    assert done.returncode != 0 and message in done.stderr and str(path) in done.stderr
-    assert "training the gate's population" not in done.stderr
+    assert done.returncode == 2 and message in done.stderr and str(path) in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+
+
+def test_the_committed_population_is_read_back_as_the_stage_wrote_it():
+    """reports/population/runs.csv, as the gate reads a baseline's: every run, its flags
+    as booleans, the numbers the rank test needs."""
+    from tools import check_metrics
+
+    path = "reports/population/runs.csv"
+    runs = check_metrics.parse_runs((ROOT / path).read_text(), path)
+    summary = json.loads((ROOT / "reports/population.json").read_text())
+    assert len(runs) == summary["runs"]
+    assert sum(bool(r["indistinguishable"]) for r in runs) == summary["passed"]
+    assert all(isinstance(gate.score(r)[0], float) for r in runs)

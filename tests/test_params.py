@@ -48,6 +48,11 @@ def test_plain_yaml_exponent_is_read_as_a_float(tmp_path):
     ("evaluate", "level", 0.004, ["evaluate.null_repeats", "at least 1249"]),
     ("model", "g_init", "zeros", ["model.g_init"]),
     ("train", "lookahead_alpha", 0, ["train.lookahead_alpha"]),
+    ("population", "seeds", "100-x", ["population.seeds", "must look like '100-119'"]),
+    ("population", "seeds", "5-3", ["population.seeds", "runs backwards"]),
+    ("population", "seeds", "1,2,1", ["population.seeds", "lists a seed twice"]),
+    ("population", "workers", 0, ["population.workers", "'auto'"]),
+    ("population", "workers", "many", ["population.workers", "'auto'"]),
 ])
 def test_bad_values_name_the_key(tmp_path, section, key, value, words):
     path = write(tmp_path, with_change(section, key, value))
@@ -96,3 +101,10 @@ def test_the_tutorial_setup_gives_back_every_setting_of_the_tutorial():
     assert set(type(train).model_fields) == known, "a new train option: is it in TUTORIAL_SETUP?"
     assert set(type(model).model_fields) == {"d_hidden", "g_input", "g_hidden", "noise", "g_init",
                                              "g_init_margin"}
+
+
+@pytest.mark.parametrize("text, seeds", [("100-103", [100, 101, 102, 103]), (7, [7]),
+                                         ("1,5,9", [1, 5, 9]), ("1-2, 9", [1, 2, 9])])
+def test_population_seeds_are_ranges_and_lists(tmp_path, text, seeds):
+    path = write(tmp_path, with_change("population", "seeds", text))
+    assert params.load(path, "population")["population"].seed_list() == seeds

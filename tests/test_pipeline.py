@@ -12,14 +12,16 @@ import numpy as np
 import pytest
 import yaml
 
-from gan import cpu_pin, experiments
+from gan import cpu_pin, evaluation, experiments
 from tests.pipeline import TINY, commit_all, dvc, env, make_copy, run
 
 pytestmark = pytest.mark.slow
 
 OUTPUTS = ["data/real.npy", "models/generator/saved_model.pb",
            "models/discriminator/saved_model.pb", "reports/metrics.json", "reports/eval.npz",
-           "reports/frames.npz", "reports/train/metrics.json"]
+           "reports/evaluation.json", "reports/frames.npz", "reports/train/metrics.json",
+           "reports/population.json", "reports/population/runs.csv",
+           "reports/population/p_values.csv"]
 FIGURES = ["loss_history.png", "kl_history.png", "density.png", "discriminator_outputs.png",
            "final_state.png", "qq.png", "training.gif"]
 
@@ -44,10 +46,16 @@ def test_repro_writes_every_output_and_leaves_a_clean_status(project):
     for name in OUTPUTS + [f"reports/figures/{f}" for f in FIGURES]:
         assert (project / name).is_file(), name
     metrics = json.loads((project / "reports/metrics.json").read_text())
-    for key in ["kl_divergence", "js_divergence", "wasserstein_1", "ks_statistic", "fake_mean",
-                "fake_std", "d_real_mean", "d_fake_mean", "loss_d", "loss_g"]:
+    assert sorted(metrics) == sorted(evaluation.HEADLINE)  # a screen wide in `dvc exp show`
+    for key in ["kl_divergence", "wasserstein_1", "ks_statistic", "fake_std", "d_real_mean",
+                "d_fake_mean", "p_value"]:
         assert isinstance(metrics[key], float), key
-    assert metrics["epochs_done"] == TINY["train"]["epochs"]
+    details = json.loads((project / "reports/evaluation.json").read_text())
+    for key in ["js_divergence", "fake_mean", "loss_d", "loss_g"]:
+        assert isinstance(details[key], float), key
+    assert set(details["floor"]) == set(details["p_values"]) == set(evaluation.VERDICT)
+    assert details["epochs_done"] == TINY["train"]["epochs"]
+    assert isinstance(details["raw"]["p_value"], float)
     assert json.loads(dvc("status", "--json", cwd=project).stdout) == {}
     real = np.load(project / "data/real.npy")
     assert real.shape == (200, 1) and real.dtype == np.float32
@@ -70,9 +78,10 @@ def test_mixture_data_runs_and_reports_mode_coverage(workspace):
     real = np.load(workspace / "data/real.npy")[:, 0]
     assert np.mean(real < 0) == pytest.approx(0.5, abs=0.1)
     assert abs(np.mean(np.abs(real)) - 2.0) < 0.3  # two modes at -2 and 2
-    metrics = json.loads((workspace / "reports/metrics.json").read_text())
-    assert 0.0 <= metrics["modes_captured"] <= 1.0 and 0.0 <= metrics["near_mode"] <= 1.0
-    assert "floor" in metrics and isinstance(metrics["indistinguishable"], bool)
+    details = json.loads((workspace / "reports/evaluation.json").read_text())
+    assert 0.0 <= details["modes_captured"] <= 1.0 and 0.0 <= details["near_mode"] <= 1.0
+    assert "floor" in details
+    assert isinstance(json.loads((workspace / "reports/metrics.json").read_text())["indistinguishable"], bool)
 
 
 def generated_by_evaluate_match_the_noise(repo, kind):
@@ -211,30 +220,33 @@ def test_a_bad_value_through_dvc_exp_run_deletes_nothing(workspace):
 
 
 def test_metrics_gate_passes_a_rerun_and_fails_a_degraded_configuration(workspace):
-    """The gate as CI runs it: a population of tiny runs, committed as the baseline, then
-    judged again (same bytes, passes) and after a real degradation (1 epoch: fails)."""
-    rules = {"file": "reports/population.json", "seeds": "100-103", "min_pass_rate": 0.0,
+    """The gate as CI runs it, after `dvc repro`: the workspace's population against the one
+    committed at the baseline. A stale population is refused, a rerun passes, a real
+    degradation (1 epoch) fails; a baseline without a population is refused."""
+    rules = {"file": "reports/population/runs.csv", "min_pass_rate": 0.0,
              "level": 0.05}  # tiny runs rarely pass the verdict: only the rank test here
     (workspace / "gate.yaml").write_text(yaml.safe_dump(rules))
     raw = yaml.safe_load((workspace / "params.yaml").read_text())
     raw["train"]["epochs"] = 300  # TINY's 40 epochs often collapse: nothing to get worse
+    raw["population"] = {"seeds": "100-103", "workers": 2}
     (workspace / "params.yaml").write_text(yaml.safe_dump(raw))
     gate = [sys.executable, "-m", "tools.check_metrics", "--baseline", "HEAD", "--rules", "gate.yaml"]
-    refused = run(gate, workspace, check=False)  # HEAD has a population gate but no population
-    assert refused.returncode == 1 and "but no reports/population.json" in refused.stderr
-    assert "training the gate's population" not in refused.stderr
-    first = run(gate + ["--first"], workspace, check=False)
-    assert first.returncode == 0, first.stdout + first.stderr
-    assert "HEAD has no population to compare with" in first.stdout
-    assert "seed 103: p " in first.stderr  # progress, one line per run
-    population = (workspace / "reports/population.json").read_bytes()
-    assert [r["seed"] for r in json.loads(population)["runs"]] == [100, 101, 102, 103]
-    commit_all(workspace, "the gate's population")
+    stale = run(gate, workspace, check=False)
+    assert stale.returncode == 2 and "run `dvc repro`" in stale.stderr, stale.stderr
+    dvc("repro", cwd=workspace)
+    runs = (workspace / "reports/population/runs.csv").read_text().splitlines()
+    assert [line.split(",")[0] for line in runs[1:]] == ["100", "101", "102", "103"]
+    commit_all(workspace, "a population of four seeds")
     again = run(gate, workspace, check=False)
     assert again.returncode == 0 and "Metrics gate: passed" in again.stdout, again.stdout
-    assert (workspace / "reports/population.json").read_bytes() == population
+    missing = run(gate[:-4] + ["--baseline", "HEAD~2", "--rules", "gate.yaml"], workspace, check=False)
+    assert missing.returncode == 2 and "but no reports/population/runs.csv" in missing.stderr
+    first = run(gate[:-4] + ["--baseline", "HEAD~2", "--rules", "gate.yaml", "--first"], workspace,
+                check=False)
+    assert first.returncode == 0 and "HEAD~2 has no population to compare with" in first.stdout
     raw["train"]["epochs"] = 1  # a barely trained generator
     (workspace / "params.yaml").write_text(yaml.safe_dump(raw))
+    dvc("repro", cwd=workspace)
     worse = run(gate, workspace, check=False)
     assert worse.returncode == 1, worse.stdout + worse.stderr
     assert "Metrics gate: failed" in worse.stdout and "worse than the baseline" in worse.stdout
@@ -275,8 +287,9 @@ def test_queued_experiments_run_in_parallel_without_touching_the_workspace(works
     assert status.count("Success") == 2, status
     for name, content in keep.items():
         assert (workspace / name).read_bytes() == content, name
-    shown = experiments.rows(json.loads(dvc("exp", "show", "--json", cwd=workspace).stdout))
-    by_name = {row["name"]: row for row in shown}
+    from dvc.api import exp_show
+
+    by_name = {row["name"]: row for row in experiments.rows(exp_show(repo=str(workspace)))}
     committed = json.loads(keep["reports/metrics.json"])
     assert by_name["q0"]["wasserstein_1"] == committed["wasserstein_1"]  # same params, same bytes
     assert by_name["q1"]["wasserstein_1"] != committed["wasserstein_1"]
@@ -302,4 +315,6 @@ def test_plots_show_draws_each_curve_once(project):
     tsv_ids = [plot_id for plot_id in shown if plot_id.endswith(".tsv")]
     assert sorted(p.rsplit("/", 1)[1] for p in tsv_ids) == ["kl_divergence.tsv", "loss_d.tsv",
                                                             "loss_g.tsv"]
-    assert {"D outputs", "Gradient norms"} <= set(shown) and len(shown) == 7, sorted(shown)
+    assert {"D outputs", "Gradient norms"} <= set(shown) and len(shown) == 8, sorted(shown)
+    ecdf = next(v for k, v in shown.items() if k.endswith("p_values.csv"))
+    assert ecdf[0]["content"]["data"]["values"], "the population's p-value curve has points"

@@ -1,13 +1,17 @@
+import numpy as np
 import pytest
+from scipy import stats
 
 from gan import populations
 
 
 def test_wilson_matches_the_textbook_values():
+    z = stats.norm.ppf(0.975)
     # 0 of n: the upper end is z^2 / (n + z^2); 38 of 40 as R's prop.test(correct=FALSE)
-    assert populations.wilson(0, 10) == pytest.approx((0.0, 1.96**2 / (10 + 1.96**2)), abs=1e-9)
+    assert populations.wilson(0, 10) == pytest.approx((0.0, z**2 / (10 + z**2)), abs=1e-9)
     assert populations.wilson(38, 40) == pytest.approx((0.8349, 0.9862), abs=1e-4)
-    assert populations.wilson(20, 20)[1] == 1.0
+    assert populations.wilson(20, 20)[1] == pytest.approx(1.0)
+    assert populations.wilson(0, 0) == (0.0, 1.0)
 
 
 def test_failures_are_counted_by_kind():
@@ -20,3 +24,26 @@ def test_failures_are_counted_by_kind():
     assert (s["passed"], s["flagged"], s["silent"], s["runs"]) == (1, 2, 1, 4)
     assert s["median_wasserstein_1"] == 0.2
     assert populations.outcome({"raw.indistinguishable": True}, "raw.") == "pass"
+    assert populations.flagged({"discriminator_blind": True})
+    assert not populations.flagged({"indistinguishable": False})
+
+
+def test_uniform_p_values_are_close_to_uniform_and_small_ones_are_not():
+    rng = np.random.default_rng(0)
+    perfect = rng.uniform(size=40)
+    ks, p = populations.uniformity(perfect)
+    assert ks < 0.2 and p > 0.05
+    ks, p = populations.uniformity(perfect / 10)  # every run far worse than a perfect sampler
+    assert ks > 0.8 and p < 1e-6
+
+
+def test_population_metrics_are_flat_and_the_ecdf_climbs_to_one():
+    rows = [{"seed": s, "p_value": p, "indistinguishable": p > 0.05}
+            for s, p in enumerate([0.01, 0.3, 0.6, 0.9])]
+    m = populations.metrics(rows)
+    assert (m["runs"], m["passed"], m["pass_rate"], m["silent"]) == (4, 3, 0.75, 1)
+    assert m["median_p_value"] == pytest.approx(0.45)
+    assert all(not isinstance(v, (dict, list)) for v in m.values())
+    curve = populations.ecdf([r["p_value"] for r in rows])
+    assert [c["runs_at_or_below"] for c in curve] == [0.25, 0.5, 0.75, 1.0]
+    assert [c["p_value"] for c in curve] == [c["perfect_sampler"] for c in curve]

@@ -58,6 +58,8 @@ DELETE = object()
     ("evaluate", "evaluate", "n_samples", "lots", ["evaluate.n_samples"]),
     ("evaluate", "metrics", "bins", 1, ["metrics.bins"]),
     ("plot", "data", "mean", "zero", ["data.mean"]),
+    ("population", "population", "seeds", "ten", ["population.seeds"]),
+    ("population", "train", "lr", 0, ["train.lr"]),
 ])
 def test_bad_params_stop_the_stage_before_anything_is_written(repo, name, section, key, value, words):
     set_param(repo, section, key, value)

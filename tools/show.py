@@ -1,30 +1,33 @@
-"""`make show`: every experiment's knobs and headline metrics, as one markdown table that
-fits a terminal. (`dvc exp show --md --precision 3` prints six digits regardless, with
-DVC 3.67, and every column; this reads `dvc exp show --json` and rounds to 4 digits.)
+"""`make show`: every experiment of HEAD with its knobs and headline metrics, as one
+markdown table that fits a terminal (`dvc exp show --md` prints every column, six digits).
 
     make show                           # experiments of the current commit
-    make show ARGS="-A"                 # of every commit (any `dvc exp show` option)
+    make show ARGS="--num 5"            # of the last 5 commits too
 """
 
 from __future__ import annotations
 
-import json
-import sys
+import argparse
 
 from gan import experiments
-from tools.sweep_remote import dvc
 
 COLUMNS = [("name", "experiment"), ("train.seed", "seed"), ("train.lr", "lr"),
-           ("train.d_steps", "d_steps"), ("train.lookahead_k", "lookahead"),
-           ("model.noise", "noise"), ("wasserstein_1", "W1"), ("ks_statistic", "KS"),
-           ("kl_divergence", "KL"), ("fake_std", "std"), ("p_value", "p"),
-           ("indistinguishable", "indist."), ("mode_collapse", "collapse"),
-           ("discriminator_blind", "blind D"), ("diverged", "diverged"), ("isa", "isa")]
+           ("train.d_steps", "d_steps"), ("model.noise", "noise"),
+           ("pass_rate", "pass rate"), ("pass_rate_low", "low"), ("pass_rate_high", "high"),
+           ("p_value", "p"), ("indistinguishable", "indist."), ("wasserstein_1", "W1"),
+           ("ks_statistic", "KS"), ("kl_divergence", "KL"), ("mean_error", "mean err"),
+           ("fake_std", "std"), ("mode_collapse", "collapse"), ("discriminator_blind", "blind D"),
+           ("diverged", "diverged")]
 
 
 def main() -> None:
-    shown = json.loads(dvc("exp", "show", "--json", *sys.argv[1:]))
-    print(experiments.markdown(experiments.rows(shown), COLUMNS), end="")
+    import dvc.api
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--num", type=int, default=1, help="commits to show experiments of")
+    args = parser.parse_args()
+    table = experiments.rows(dvc.api.exp_show(num=args.num))
+    print(experiments.markdown(table, COLUMNS), end="")
 
 
 if __name__ == "__main__":

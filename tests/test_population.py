@@ -1,0 +1,117 @@
+"""The `population` stage through `dvc repro`: one code path with train + evaluate, the
+same bytes on any number of workers and on a Dask cluster, and a clear refusal of a
+worker that computes otherwise or of a scheduler that does not answer."""
+
+import csv
+import io
+import json
+import shutil
+import time
+
+import pytest
+import yaml
+
+from gan import seed_run
+from tests.pipeline import TINY, commit_all, dvc, make_copy, run
+
+pytestmark = pytest.mark.slow
+
+POPULATION = ["reports/population.json", "reports/population/runs.csv",
+              "reports/population/p_values.csv"]
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    repo = make_copy(tmp_path_factory.mktemp("repo"))
+    dvc("repro", cwd=repo)
+    commit_all(repo, "pipeline outputs")
+    return repo
+
+
+@pytest.fixture
+def workspace(project, tmp_path):
+    dest = tmp_path / "ws"
+    shutil.copytree(project, dest, symlinks=True)
+    return dest
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    """A Dask cluster outside the stage, as `dask scheduler` + `dask worker` would be
+    (its workers inherit this pinned process's environment and import path)."""
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                      dashboard_address=None) as local:
+        yield local
+
+
+def population(repo):
+    return {name: (repo / name).read_bytes() for name in POPULATION}
+
+
+def rows(repo):
+    return list(csv.DictReader(io.StringIO((repo / "reports/population/runs.csv").read_text())))
+
+
+def test_the_row_of_the_pipelines_own_seed_is_the_pipelines_run(project):
+    """One scoring path: the population's run of train.seed computes exactly the numbers
+    `train` + `evaluate` wrote for the pipeline (SavedModels there, memory here)."""
+    metrics = json.loads((project / "reports/metrics.json").read_text())
+    details = json.loads((project / "reports/evaluation.json").read_text())
+    table = rows(project)
+    assert [int(r["seed"]) for r in table] == [0, 1] and list(table[0]) == list(seed_run.ROW)
+    own = next(r for r in table if int(r["seed"]) == TINY["train"]["seed"])
+    for key in ("p_value", "wasserstein_1", "ks_statistic", "kl_divergence", "mean_error",
+                "std_error", "fake_std"):
+        assert float(own[key]) == metrics[key], key
+    for key in ("indistinguishable", "mode_collapse", "discriminator_blind", "diverged"):
+        assert own[key] == str(metrics[key]), key
+    assert float(own["raw_p_value"]) == details["raw"]["p_value"]
+    summary = json.loads((project / "reports/population.json").read_text())
+    assert summary["runs"] == 2 and 0 <= summary["pass_rate"] <= 1
+
+
+def test_the_same_bytes_on_two_workers_and_on_a_dask_cluster(project, workspace, cluster):
+    expected = population(project)
+    raw = yaml.safe_load((workspace / "params.yaml").read_text())
+    raw["population"]["workers"] = 2
+    (workspace / "params.yaml").write_text(yaml.safe_dump(raw))
+    done = dvc("repro", cwd=workspace).stdout
+    assert "Running stage 'population'" not in done  # the worker count changes no result
+    two = run([*dvc_cmd(), "repro", "-f", "population"], workspace)
+    assert "on 2 local worker processes" in two.stdout
+    assert population(workspace) == expected
+    remote = run([*dvc_cmd(), "repro", "-f", "population"], workspace,
+                 extra={"DASK_SCHEDULER_ADDRESS": cluster.scheduler_address})
+    assert f"on the Dask scheduler at {cluster.scheduler_address}" in remote.stdout
+    assert population(workspace) == expected
+
+
+def test_a_worker_running_other_code_is_refused_and_the_population_kept(workspace, cluster):
+    before = population(workspace)
+    with open(workspace / "gan/seed_run.py", "a") as handle:
+        handle.write("# a change the cluster's workers do not have\n")
+    done = run([*dvc_cmd(), "repro", "population"], workspace, check=False,
+               extra={"DASK_SCHEDULER_ADDRESS": cluster.scheduler_address})
+    assert done.returncode != 0
+    assert "runs other gan/ code (check out this commit there)" in done.stderr, done.stderr
+    assert sum("error:" in line for line in done.stderr.splitlines()) == 1
+    assert population(workspace) == before
+
+
+def test_an_unreachable_scheduler_is_one_line_not_a_hang(workspace):
+    before = population(workspace)
+    started = time.monotonic()
+    done = run([*dvc_cmd(), "repro", "-f", "population"], workspace, check=False,
+               extra={"DASK_SCHEDULER_ADDRESS": "tcp://127.0.0.1:9"})
+    assert done.returncode != 0 and time.monotonic() - started < 60
+    assert "error: no Dask scheduler answers at tcp://127.0.0.1:9" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
+    assert population(workspace) == before
+
+
+def dvc_cmd():
+    import sys
+
+    return [sys.executable, "-m", "dvc"]
