@@ -51,9 +51,18 @@ def refuse_unfit_checkout(push: bool) -> None:
     if git("rev-parse", "--is-shallow-repository") == "true":
         sys.exit("error: this is a shallow clone: DVC experiments need the full history "
                  "(git fetch --unshallow, or actions/checkout with fetch-depth: 0)")
-    if push and not dvc("remote", "default").strip():
+    if not push:
+        return
+    default = subprocess.run([sys.executable, "-m", "dvc", "remote", "default"], env=ENV,
+                             capture_output=True, text=True)
+    name = default.stdout.strip()
+    if default.returncode or not name:
         sys.exit("error: no default DVC remote: the experiments' models would not reach the "
                  "other machines (dvc remote add --local -d NAME URL)")
+    url = dvc("config", f"remote.{name}.url").strip()
+    if "://" not in url and Path(url).resolve().is_relative_to(Path.cwd().resolve()):
+        sys.exit(f"error: the default DVC remote '{name}' is inside this checkout ({url!r}): "
+                 "an unset secret? Nothing would leave this machine")
 
 
 def settings(grid: list[str]) -> list[str]:
