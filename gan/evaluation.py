@@ -181,7 +181,7 @@ def score(real: np.ndarray, fake: np.ndarray, logit_real: np.ndarray, logit_fake
 # evaluation (per-metric p-values and floors, the raw generator, moments, losses) is in
 # reports/evaluation.json: not a metrics file, so not a column each in `dvc exp show`.
 HEADLINE = ("p_value", "indistinguishable", "wasserstein_1", "ks_statistic", "kl_divergence",
-            "mean_error", "std_error", "fake_std", "d_real_mean", "d_fake_mean",
+            "mean_error", "std_error", "d_real_mean", "d_fake_mean",
             "mode_collapse", "discriminator_blind", "diverged")
 RAW_KEYS = ("wasserstein_1", "ks_statistic", "kl_divergence", "mean_error", "std_error",
             "fake_mean", "fake_std")

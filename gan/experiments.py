@@ -82,7 +82,7 @@ def figure(table: list[dict[str, Any]]):
             continue
         ax.plot([row["pass_rate_low"], row["pass_rate_high"]], [y, y], color="grey", lw=3)
         ax.plot(rate, y, "o", color="tab:green" if rate >= 0.9 else "tab:orange", ms=8)
-        ax.annotate(f"{row.get('passed')}/{row.get('runs')}, flagged {row.get('flagged')}, "
+        ax.annotate(f"{100 * rate:.0f}%, flagged {row.get('flagged')}, "
                     f"silent {row.get('silent')}", (1.02, y), va="center", fontsize=8,
                     xycoords=("axes fraction", "data"))
     keys = varying_params(table)

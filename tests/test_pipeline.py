@@ -47,11 +47,11 @@ def test_repro_writes_every_output_and_leaves_a_clean_status(project):
         assert (project / name).is_file(), name
     metrics = json.loads((project / "reports/metrics.json").read_text())
     assert sorted(metrics) == sorted(evaluation.HEADLINE)  # a screen wide in `dvc exp show`
-    for key in ["kl_divergence", "wasserstein_1", "ks_statistic", "fake_std", "d_real_mean",
+    for key in ["kl_divergence", "wasserstein_1", "ks_statistic", "std_error", "d_real_mean",
                 "d_fake_mean", "p_value"]:
         assert isinstance(metrics[key], float), key
     details = json.loads((project / "reports/evaluation.json").read_text())
-    for key in ["js_divergence", "fake_mean", "loss_d", "loss_g"]:
+    for key in ["js_divergence", "fake_mean", "fake_std", "loss_d", "loss_g"]:
         assert isinstance(details[key], float), key
     assert set(details["floor"]) == set(details["p_values"]) == set(evaluation.VERDICT)
     assert details["epochs_done"] == TINY["train"]["epochs"]

@@ -16,7 +16,7 @@ COLUMNS = [("name", "experiment"), ("train.seed", "seed"), ("train.lr", "lr"),
            ("pass_rate", "pass rate"), ("pass_rate_low", "low"), ("pass_rate_high", "high"),
            ("p_value", "p"), ("indistinguishable", "indist."), ("wasserstein_1", "W1"),
            ("ks_statistic", "KS"), ("kl_divergence", "KL"), ("mean_error", "mean err"),
-           ("fake_std", "std"), ("mode_collapse", "collapse"), ("discriminator_blind", "blind D"),
+           ("std_error", "std err"), ("mode_collapse", "collapse"), ("discriminator_blind", "blind D"),
            ("diverged", "diverged")]
 
 
