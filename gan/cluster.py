@@ -122,7 +122,13 @@ def run_seeds(client: Any, task: Callable[..., dict[str, Any]], seeds: list[int]
                for seed in seeds]
     rows = []
     for future in as_completed(futures):
-        row, theirs = future.result()
+        try:
+            row, theirs = future.result()
+        except RuntimeError as exc:
+            if "deserialization" not in str(exc):
+                raise
+            raise ClusterError("the Dask scheduler cannot import this project's code: start it "
+                               "with `make scheduler` in a checkout of this commit") from None
         problem = mismatch(theirs, mine)
         if problem:
             raise ClusterError(f"the Dask worker that ran seed {row.get('seed')} {problem}")
