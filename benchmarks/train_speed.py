@@ -11,7 +11,7 @@ Measures in one run, on the same machine:
 - the whole `train` stage as DVC runs it (import, trace, 3000 epochs, checkpoints,
   export), its wall time and peak memory, and the same for the other stages, the
   `population` stage included (20 seeds on one worker per core; target: 40 s on 2 cores);
-- `dvc repro -f` of the five stages and a no-op `dvc repro`, in a temporary copy.
+- `dvc repro -f` of the six stages and a no-op `dvc repro`, in a temporary copy.
 Everything runs at the pinned instruction set (gan/cpu_pin.py: `import gan` in
 benchmarks/__init__.py), the level the pipeline computes at.
 Prints a table and writes benchmarks/results.json.

@@ -15,6 +15,7 @@ import functools
 import hashlib
 import logging
 import sys
+from concurrent.futures import CancelledError
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -45,8 +46,21 @@ def identity() -> dict[str, Any]:
             "pinned": cpu_pin.holds()}
 
 
+def _worker_identity(dask_worker: Any = None) -> dict[str, Any]:
+    """identity(), and the number of threads of the Dask worker running this (Dask passes
+    `dask_worker` to `client.run`): a worker must run one task at a time, because its
+    tasks share one re-seeded trainer."""
+    from distributed import get_worker
+
+    worker = dask_worker or get_worker()
+    return {**identity(), "threads": getattr(getattr(worker, "state", worker), "nthreads", None)}
+
+
 def mismatch(theirs: dict[str, Any], mine: dict[str, Any]) -> str | None:
     """Why a worker with identity `theirs` cannot compute for this client, or None."""
+    if theirs.get("threads", 1) != 1:
+        return (f"runs {theirs.get('threads')} threads: a population's worker runs one "
+                "(`make worker` starts it so, or `dask worker --nthreads 1`)")
     if not theirs.get("pinned"):
         return ("loaded numpy or TensorFlow before the instruction-set pin: start it with "
                 "`make worker`")
@@ -74,39 +88,46 @@ def connect(workers: int, address: str | None = None) -> Iterator[Any]:
     from distributed import Client, LocalCluster
 
     address = address or scheduler_address()
-    cluster = None
-    if address:
-        try:
-            client = Client(address, timeout=CONNECT_TIMEOUT_S)
-        except (OSError, TimeoutError) as exc:
-            raise ClusterError(f"no Dask scheduler answers at {address} within "
-                               f"{CONNECT_TIMEOUT_S} s ({type(exc).__name__}); unset "
-                               "DASK_SCHEDULER_ADDRESS to use this machine's cores") from None
-    else:
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                               dashboard_address=None, silence_logs=logging.ERROR)
-        client = Client(cluster)
+    cluster = client = None
     try:
+        if address:
+            try:
+                client = Client(address, timeout=CONNECT_TIMEOUT_S)
+            except (OSError, TimeoutError, ValueError) as exc:
+                raise ClusterError(f"no Dask scheduler answers at {address} within "
+                                   f"{CONNECT_TIMEOUT_S} s ({type(exc).__name__}); unset "
+                                   "DASK_SCHEDULER_ADDRESS to use this machine's cores") from None
+        else:
+            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                   dashboard_address=None, silence_logs=logging.ERROR)
+            client = Client(cluster)
         try:
             client.wait_for_workers(1, timeout=WORKERS_TIMEOUT_S)
         except TimeoutError:
-            raise ClusterError(f"the Dask scheduler at {address} has no workers after "
+            raise ClusterError(f"the Dask scheduler at {address or 'this machine'} has no workers after "
                                f"{WORKERS_TIMEOUT_S} s (start some with `make worker`)") from None
         mine = identity()
-        for worker, theirs in client.run(identity).items():
+        try:
+            found = client.run(_worker_identity)
+        except Exception as exc:  # e.g. a worker without this checkout on its path
+            raise ClusterError(f"a Dask worker cannot run this project's code ({type(exc).__name__}: "
+                               f"{exc}): start workers with `make worker` in a checkout of "
+                               "this commit") from None
+        for worker, theirs in found.items():
             problem = mismatch(theirs, mine)
             if problem:
                 raise ClusterError(f"Dask worker {worker} {problem}")
         yield client
     finally:
-        client.close()
+        if client is not None:
+            client.close()
         if cluster is not None:
             cluster.close()
 
 
 def _run(task: Callable[..., dict[str, Any]], *args: Any, **kwargs: Any) -> tuple[dict, dict]:
-    """A task's result with the identity of the process that computed it."""
-    return task(*args, **kwargs), identity()
+    """A task's result with the identity of the worker that computed it."""
+    return task(*args, **kwargs), _worker_identity()
 
 
 def run_seeds(client: Any, task: Callable[..., dict[str, Any]], seeds: list[int],
@@ -120,6 +141,8 @@ def run_seeds(client: Any, task: Callable[..., dict[str, Any]], seeds: list[int]
     mine = identity()
     futures = [client.submit(_run, task, seed=seed, pure=False, **shared)
                for seed in seeds]
+    from distributed import KilledWorker
+
     rows = []
     for future in as_completed(futures):
         try:
@@ -129,6 +152,11 @@ def run_seeds(client: Any, task: Callable[..., dict[str, Any]], seeds: list[int]
                 raise
             raise ClusterError("the Dask scheduler cannot import this project's code: start it "
                                "with `make scheduler` in a checkout of this commit") from None
+        except KilledWorker as exc:
+            raise ClusterError(f"a Dask worker died while training ({exc}); out of memory?") from None
+        except (OSError, CancelledError) as exc:
+            raise ClusterError(f"lost the Dask scheduler or a worker mid-run "
+                               f"({type(exc).__name__}: {exc}); run again") from None
         problem = mismatch(theirs, mine)
         if problem:
             raise ClusterError(f"the Dask worker that ran seed {row.get('seed')} {problem}")

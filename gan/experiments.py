@@ -30,7 +30,8 @@ def rows(shown: list[dict[str, Any]]) -> list[dict[str, Any]]:
     by the experiment's name or the commit's short hash."""
     out = []
     for entry in shown:
-        if entry.get("rev") == "workspace" or entry.get("pass_rate", entry.get("p_value")) is None:
+        if entry.get("rev") == "workspace" or (entry.get("pass_rate") is None
+                                               and entry.get("p_value") is None):
             continue
         row = {key: _value(value) for key, value in entry.items() if "/" not in key}
         row["name"] = entry.get("Experiment") or entry.get("rev")

@@ -75,14 +75,47 @@ def density(real: np.ndarray, fake: np.ndarray, dist: Mixture) -> plt.Figure:
     return fig
 
 
-def discriminator_outputs(d_real: np.ndarray, d_fake: np.ndarray, n: int = 1000) -> plt.Figure:
-    fig, ax = plt.subplots(figsize=(8, 5), layout="constrained")
+def verdict(metrics: dict) -> tuple[str, str]:
+    """The run's verdict and flags as a figure's headline, and its colour: the losses and
+    D's outputs can sit at their equilibrium values while the generator is wrong."""
+    flags = [name for key, name in (("mode_collapse", "MODE COLLAPSE"),
+                                    ("discriminator_blind", "BLIND DISCRIMINATOR"),
+                                    ("diverged", "DIVERGED")) if metrics.get(key)]
+    ok = bool(metrics.get("indistinguishable")) and not flags
+    text = (f"verdict: {'indistinguishable from' if metrics.get('indistinguishable') else 'DISTINGUISHABLE from'}"
+            f" the real distribution (p = {metrics.get('p_value', float('nan')):.3f})")
+    return text + "".join(f"; {flag}" for flag in flags), ("tab:green" if ok else "tab:red")
+
+
+def stamp(fig: plt.Figure, metrics: dict) -> plt.Figure:
+    """Put the run's verdict (and flags) above a figure."""
+    text, colour = verdict(metrics)
+    fig.suptitle(text, color=colour, fontsize=10)
+    return fig
+
+
+def discriminator_outputs(d_real: np.ndarray, d_fake: np.ndarray, grid: np.ndarray,
+                          d_grid: np.ndarray, real: np.ndarray, blind: bool = False,
+                          n: int = 1000) -> plt.Figure:
+    """D on the samples (left) and as a function of x (right): a D that sees the
+    distribution bends inside the real data's range; a blind one is a featureless curve
+    there (its logit affine), whatever its outputs average to."""
+    fig, (ax, curve) = plt.subplots(1, 2, figsize=(12, 5), layout="constrained",
+                                    gridspec_kw={"width_ratios": [3, 2]})
     ax.plot(d_real[:n], color=REAL, lw=0.8, label=f"D(x), real (mean {np.mean(d_real):.3f})")
     ax.plot(d_fake[:n], color=FAKE, lw=0.8, alpha=0.8,
             label=f"D(G(z)), generated (mean {np.mean(d_fake):.3f})")
-    ax.axhline(0.5, color="black", ls="--", lw=1, label="1/2: D cannot tell")
+    ax.axhline(0.5, color="black", ls="--", lw=1, label="1/2")
     ax.set(title="Discriminator outputs", xlabel="sample index", ylabel="D output", ylim=(0, 1))
     ax.legend(loc="upper right")
+    curve.axvspan(float(np.min(real)), float(np.max(real)), color=REAL, alpha=0.1,
+                  label="range of the real data")
+    curve.plot(grid, d_grid, color=DISC, lw=1.6, label="D(x)")
+    curve.axhline(0.5, color="black", ls="--", lw=1)
+    curve.set(xlabel="x", ylabel="D(x)", ylim=(0, 1), xlim=(float(grid[0]), float(grid[-1])),
+              title=("BLIND: D's logit is affine over the data,\nit sees G's mean at most"
+                     if blind else "D(x) as a function of x"))
+    curve.legend(loc="upper right")
     return fig
 
 
@@ -113,7 +146,10 @@ class _StateChart:
                                   bins=self.edges, density=len(finite) > 0)
         self.bars.set_data(heights)
         self.d_line.set_ydata(d_grid)
-        self.title.set_text(title)
+        outside = np.mean((finite < self.edges[0]) | (finite > self.edges[-1])) if len(finite) else 0.0
+        # samples beyond the axis are counted in the edge bins: say so, or they read as a spike
+        self.title.set_text(title + (f"\n{100 * outside:.1f}% of the samples lie beyond the axis "
+                                     "and are counted in the edge bins" if outside else ""))
 
 
 def final_state(fake: np.ndarray, grid: np.ndarray, d_grid: np.ndarray,

@@ -26,6 +26,7 @@ class Rules(BaseModel):
     """metrics_gate.yaml."""
     model_config = ConfigDict(extra="forbid", strict=True)
     file: str                                  # the population's runs, as committed
+    min_runs: int = Field(ge=1)                # fewer runs cannot be judged (the seeds are params)
     min_pass_rate: float = Field(ge=0, le=1)   # absolute floor
     level: float = Field(gt=0, lt=1)           # the rank test's level
 
@@ -99,8 +100,9 @@ def judge(change: list[dict[str, Any]], base: list[dict[str, Any]] | None,
     need = math.ceil(rules["min_pass_rate"] * n - 1e-9)
     mine = populations.summarise(change)
     found = []
-    if n == 0:
-        found.append("the change's population has no runs")
+    if n < rules.get("min_runs", 1):
+        found.append(f"the change's population has {n} runs, at least {rules['min_runs']} are "
+                     f"needed to judge it (population.seeds in params.yaml)")
     elif mine["passed"] < need:
         found.append(f"floor: {mine['passed']} of {n} runs pass the verdict, at least {need} "
                      f"({rules['min_pass_rate']:.0%}) must")

@@ -166,12 +166,15 @@ class PopulationParams(_Section):
         return len(os.sched_getaffinity(0)) if self.workers == "auto" else int(self.workers)
 
 
-# The tutorial's own setup: what to set to undo every option this project added on top
-# of the tutorial's network, loss, batch size and learning rate (`make tutorial`).
+# The tutorial's own setup (`make tutorial`): its network, loss, batch size, epochs and
+# learning rate, and every option this project added switched off. All pinned, so the
+# tutorial is the tutorial whatever the workspace's params.yaml says.
 TUTORIAL_SETUP: dict[str, Any] = {
-    "model.noise": "uniform", "model.g_init": "normal", "train.d_steps": 1,
-    "train.ema_decay": 0.0, "train.d_lr_ratio": 1.0, "train.beta_1": 0.9, "train.lr_decay": 0.0,
-    "train.r1_gamma": 0.0, "train.lookahead_k": 0,
+    "model.d_hidden": 8, "model.g_input": 8, "model.g_hidden": 4, "model.noise": "uniform",
+    "model.g_init": "normal", "train.loss": "minimax", "train.lr": 5.0e-4,
+    "train.batch_size": 300, "train.epochs": 3000, "train.d_steps": 1, "train.ema_decay": 0.0,
+    "train.d_lr_ratio": 1.0, "train.beta_1": 0.9, "train.lr_decay": 0.0, "train.r1_gamma": 0.0,
+    "train.lookahead_k": 0,
 }
 
 
@@ -190,9 +193,10 @@ SECTIONS: dict[str, type[_Section]] = {
 }
 
 
-def _closest(name: str, options: list[str]) -> str:
+def _closest(name: str, options: list[str], section: str = "") -> str:
+    """' (did you mean 'train.lr'?)', the full key of the closest valid name, or ''."""
     match = difflib.get_close_matches(name, options, n=1, cutoff=0.5)
-    return f" (did you mean '{match[0]}'?)" if match else ""
+    return f" (did you mean '{section}{match[0]}'?)" if match else ""
 
 
 def read_yaml(path: str | Path) -> dict[str, Any]:
@@ -221,7 +225,7 @@ def parse_section(raw: dict[str, Any], name: str, source: str = "params.yaml") -
     for key in values:
         if key not in known:
             raise ParamsError(
-                f"{source}: unknown key '{name}.{key}'{_closest(str(key), known)}"
+                f"{source}: unknown key '{name}.{key}'{_closest(str(key), known, f'{name}.')}"
             )
     try:
         return schema(**values)

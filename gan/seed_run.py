@@ -53,7 +53,7 @@ def _exported(trainer) -> tuple[Any, Any]:
 def train_and_score(raw_params: dict[str, Any], real: np.ndarray, seed: int,
                     null: np.ndarray) -> dict[str, Any]:
     """One row of the population (ROW's keys) for training seed `seed`."""
-    from gan import data, evaluation, export, metrics, params
+    from gan import data, evaluation, metrics, params
     from gan import trainer as training
     from gan.distributions import Mixture
 

@@ -8,6 +8,10 @@ stage comes first in the graph (`sample` depends on its output), and that output
 here, with every output of the last good run still in place.
 """
 
+if not __package__:  # run as a file, where `gan` cannot be imported
+    raise SystemExit("run a stage the way DVC does: `sh stages/run check_params` or "
+                     "`dvc repro check_params`")
+
 from gan import files, params
 from stages.cli import PARAMS, run
 

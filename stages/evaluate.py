@@ -8,6 +8,10 @@ no TensorFlow).
 
 from __future__ import annotations
 
+if not __package__:  # run as a file, where `gan` cannot be imported
+    raise SystemExit("run a stage the way DVC does: `sh stages/run evaluate` or "
+                     "`dvc repro evaluate`")
+
 import json
 
 import numpy as np

@@ -1,7 +1,13 @@
 """Stage `plot`: draw every figure under reports/figures/ from what `train` and
-`evaluate` wrote (no TensorFlow)."""
+`evaluate` wrote (no TensorFlow), each headed by the run's verdict and flags."""
 
 from __future__ import annotations
+
+if not __package__:  # run as a file, where `gan` cannot be imported
+    raise SystemExit("run a stage the way DVC does: `sh stages/run plot` or "
+                     "`dvc repro plot`")
+
+import json
 
 import numpy as np
 
@@ -10,6 +16,7 @@ from gan.distributions import Mixture
 from stages.cli import PARAMS, run
 
 LOG_DIR, FRAMES, EVAL = "reports/train", "reports/frames.npz", "reports/eval.npz"
+METRICS = "reports/metrics.json"
 OUT = "reports/figures"
 
 
@@ -18,14 +25,20 @@ def main() -> None:
     hist = history.read(LOG_DIR, ("loss_d", "loss_g", "kl_divergence"))
     with np.load(EVAL) as ev, np.load(FRAMES) as fr:
         ev, fr = dict(ev), dict(fr)
-    figures.save(figures.loss_history(hist), f"{OUT}/loss_history.png")
-    figures.save(figures.kl_history(hist), f"{OUT}/kl_history.png")
-    figures.save(figures.density(ev["real"], ev["fake"], dist), f"{OUT}/density.png")
-    figures.save(figures.discriminator_outputs(ev["d_real"], ev["d_fake"]),
-                 f"{OUT}/discriminator_outputs.png")
-    figures.save(figures.final_state(ev["fake"], ev["grid"], ev["d_grid"], dist),
-                 f"{OUT}/final_state.png")
-    figures.save(figures.qq(ev["fake"], dist), f"{OUT}/qq.png")
+    with open(METRICS) as handle:
+        metrics = json.load(handle)
+    drawn = {
+        "loss_history": figures.loss_history(hist),
+        "kl_history": figures.kl_history(hist),
+        "density": figures.density(ev["real"], ev["fake"], dist),
+        "discriminator_outputs": figures.discriminator_outputs(
+            ev["d_real"], ev["d_fake"], ev["grid"], ev["d_grid"], ev["real"],
+            blind=bool(metrics.get("discriminator_blind"))),
+        "final_state": figures.final_state(ev["fake"], ev["grid"], ev["d_grid"], dist),
+        "qq": figures.qq(ev["fake"], dist),
+    }
+    for name, fig in drawn.items():
+        figures.save(figures.stamp(fig, metrics), f"{OUT}/{name}.png")
     figures.save_gif(figures.animation_frames(fr, dist), f"{OUT}/training.gif")
     print(f"plot: 7 figures in {OUT}/ ({len(fr['epoch'])} animation frames)")
 

@@ -11,6 +11,10 @@ The bytes depend only on code, data and params: not on the number of workers or 
 
 from __future__ import annotations
 
+if not __package__:  # run as a file, where `gan` cannot be imported
+    raise SystemExit("run a stage the way DVC does: `sh stages/run population` or "
+                     "`dvc repro population`")
+
 import sys
 import time
 

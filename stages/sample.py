@@ -1,5 +1,9 @@
 """Stage `sample`: draw the real samples (N(mean, std) or a mixture) into data/real.npy."""
 
+if not __package__:  # run as a file, where `gan` cannot be imported
+    raise SystemExit("run a stage the way DVC does: `sh stages/run sample` or "
+                     "`dvc repro sample`")
+
 from gan import data, files, params
 from gan.distributions import Mixture
 from stages.cli import PARAMS, run

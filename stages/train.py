@@ -8,6 +8,10 @@ fresh start).
 
 from __future__ import annotations
 
+if not __package__:  # run as a file, where `gan` cannot be imported
+    raise SystemExit("run a stage the way DVC does: `sh stages/run train` or "
+                     "`dvc repro train`")
+
 import os
 import signal
 import sys

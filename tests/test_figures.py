@@ -70,3 +70,34 @@ def test_figures_survive_a_collapsed_or_broken_generator():
     for fake in (np.zeros(100), np.array([np.nan] * 10 + [0.0] * 10)):
         figures.density(np.random.default_rng(0).normal(size=100), fake, N01)
         figures.qq(fake, N01)
+
+
+def test_the_verdict_and_flags_head_the_figures():
+    good = {"indistinguishable": True, "p_value": 0.73}
+    bad = {"indistinguishable": False, "p_value": 0.001, "discriminator_blind": True}
+    assert figures.verdict(good) == ("verdict: indistinguishable from the real distribution "
+                                     "(p = 0.730)", "tab:green")
+    text, colour = figures.verdict(bad)
+    assert "DISTINGUISHABLE" in text and "BLIND DISCRIMINATOR" in text and colour == "tab:red"
+    fig = figures.stamp(figures.qq(np.zeros(10), N01), bad)
+    assert fig.get_suptitle() == text
+
+
+def test_a_blind_discriminator_is_drawn_as_one_and_d_is_shown_over_x():
+    grid = np.linspace(-4, 4, 201)
+    real = np.random.default_rng(0).normal(size=100)
+    flat = np.full(201, 0.5)
+    fig = figures.discriminator_outputs(flat[:100], flat[:100], grid, flat, real, blind=True)
+    curve = fig.axes[1]
+    assert curve.get_title().startswith("BLIND") and "1/2: D cannot tell" not in str(
+        [t.get_text() for t in fig.axes[0].get_legend().get_texts()])
+    np.testing.assert_array_equal(curve.get_lines()[0].get_ydata(), flat)
+
+
+def test_samples_beyond_the_axis_are_counted_not_hidden():
+    grid = np.linspace(-4, 4, 201)
+    fake = np.concatenate([np.random.default_rng(0).normal(size=900), np.full(100, 9.0)])
+    title = figures.final_state(fake, grid, np.full(201, 0.5), N01).axes[0].get_title()
+    assert "10.0% of the samples lie beyond the axis" in title
+    inside = figures.final_state(fake[:900].clip(-3, 3), grid, np.full(201, 0.5), N01)
+    assert "beyond" not in inside.axes[0].get_title()

@@ -15,7 +15,7 @@ from gan import gate
 
 ROOT = Path(__file__).resolve().parents[1]
 RUNS = ROOT / "docs/convergence_runs/final_5000"
-RULES = {"min_pass_rate": 0.5, "level": 0.02}
+RULES = {"min_runs": 20, "min_pass_rate": 0.5, "level": 0.02}
 
 
 def load(name):
@@ -108,6 +108,14 @@ def test_the_floor_holds_without_a_baseline_and_cannot_drift():
     for base in (None, bad):
         verdict = gate.judge(bad, base, RULES)
         assert verdict["violations"][0].startswith("floor: 3 of 20 runs pass the verdict, at least 10")
+
+
+def test_too_few_runs_fail_the_gate_instead_of_passing_it():
+    """One seed could never make the rank test fail (its smallest p is 1/21): a change
+    that shrinks population.seeds is refused, whatever its runs."""
+    good = load("defaults")
+    verdict = gate.judge(good[:1], good[20:], RULES)
+    assert verdict["violations"][0].startswith("the change's population has 1 runs, at least 20")
 
 
 def test_markdown_shows_both_populations_and_the_verdict():

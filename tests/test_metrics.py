@@ -71,3 +71,13 @@ def test_ecdf_distances_are_scipys(n, m, ties):
     w1, ks = metrics.ecdf_distances(real, fake)
     assert w1 == pytest.approx(stats.wasserstein_distance(real, fake), rel=1e-12, abs=1e-15)
     assert ks == pytest.approx(stats.ks_2samp(real, fake).statistic, rel=1e-12)
+
+
+def test_moments_of_a_collapsed_sample_warn_about_nothing():
+    import warnings
+
+    collapsed = np.full(1000, 0.3) + np.linspace(0, 1e-12, 1000)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        m = metrics.moments(collapsed)
+    assert m["std"] < 1e-11 and m["mean"] == pytest.approx(0.3)

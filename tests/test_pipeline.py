@@ -223,7 +223,7 @@ def test_metrics_gate_passes_a_rerun_and_fails_a_degraded_configuration(workspac
     """The gate as CI runs it, after `dvc repro`: the workspace's population against the one
     committed at the baseline. A stale population is refused, a rerun passes, a real
     degradation (1 epoch) fails; a baseline without a population is refused."""
-    rules = {"file": "reports/population/runs.csv", "min_pass_rate": 0.0,
+    rules = {"file": "reports/population/runs.csv", "min_runs": 4, "min_pass_rate": 0.0,
              "level": 0.05}  # tiny runs rarely pass the verdict: only the rank test here
     (workspace / "gate.yaml").write_text(yaml.safe_dump(rules))
     raw = yaml.safe_load((workspace / "params.yaml").read_text())

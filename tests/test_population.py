@@ -101,6 +101,20 @@ def test_a_worker_running_other_code_is_refused_and_the_population_kept(workspac
     assert population(workspace) == before
 
 
+def test_a_worker_with_several_threads_is_refused(workspace):
+    """Its tasks would share one re-seeded trainer at the same time."""
+    from distributed import LocalCluster
+
+    before = population(workspace)
+    with LocalCluster(n_workers=1, threads_per_worker=2, processes=True,
+                      dashboard_address=None) as threaded:
+        done = run([*dvc_cmd(), "repro", "-f", "population"], workspace, check=False,
+                   extra={"DASK_SCHEDULER_ADDRESS": threaded.scheduler_address})
+    assert done.returncode != 0 and "runs 2 threads" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
+    assert population(workspace) == before
+
+
 def test_an_unreachable_scheduler_is_one_line_not_a_hang(workspace):
     before = population(workspace)
     started = time.monotonic()

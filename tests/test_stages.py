@@ -50,7 +50,7 @@ DELETE = object()
     ("train", "model", "g_hidden", 0, ["model.g_hidden"]),
     ("train", "train", "d_steps", 0, ["train.d_steps"]),
     ("evaluate", "model", "noise", "gaussian", ["model.noise", "'uniform' or 'normal'"]),
-    ("train", "train", "lrr", 0.1, ["unknown key 'train.lrr'", "did you mean 'lr'"]),
+    ("train", "train", "lrr", 0.1, ["unknown key 'train.lrr'", "did you mean 'train.lr'"]),
     ("train", "train", "batch_size", "three hundred", ["train.batch_size", "three hundred"]),
     ("train", "train", "batch_size", 5000, ["train.batch_size (5000)", "data/real.npy"]),
     ("train", "train", "epochs", DELETE, ["train.epochs", "Field required"]),
@@ -91,3 +91,27 @@ def test_bad_data_files_stop_the_stage(repo, name, writer, words):
 
 def test_tiny_defaults_are_valid(repo):
     assert yaml.safe_load((repo / "params.yaml").read_text()) == TINY
+
+
+@pytest.mark.parametrize("name", ["check_params", "sample", "train", "evaluate", "plot", "population"])
+def test_a_stage_run_as_a_file_says_how_to_run_it(name):
+    from tests.pipeline import ROOT
+
+    done = subprocess.run([sys.executable, f"stages/{name}.py"], cwd=ROOT, capture_output=True,
+                          text=True)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stderr.strip() == (f"run a stage the way DVC does: `sh stages/run {name}` or "
+                                   f"`dvc repro {name}`")
+
+
+def test_a_stage_run_by_another_interpreter_says_to_use_the_venv():
+    """`python3 -m stages.train` with the machine's Python, which has no numpy."""
+    from pathlib import Path
+
+    from tests.pipeline import ROOT
+
+    base = Path(sys.base_prefix) / "bin" / "python3"
+    done = subprocess.run([str(base), "-m", "stages.train"], cwd=ROOT, capture_output=True,
+                          text=True)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "stages run in the project's .venv" in done.stderr

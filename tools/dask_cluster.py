@@ -25,21 +25,23 @@ USAGE = ("usage: python -m tools.dask_cluster scheduler [--port 8786]\n"
 
 
 def command(args: list[str]) -> list[str]:
-    """The `dask` command line for `scheduler ...` or `worker ADDRESS ...`."""
+    """The `dask` command line for `scheduler ...` or `worker ADDRESS [--nworkers N|auto] ...`."""
+    import argparse
+
     dask = str(Path(sys.executable).with_name("dask"))
     if args[:1] == ["scheduler"]:
         return [dask, "scheduler", "--no-dashboard", *args[1:]]
     if args[:1] != ["worker"] or len(args) < 2 or args[1].startswith("-"):
         sys.exit(USAGE)
-    rest = args[1:]
-    nworkers = "auto"
-    if "--nworkers" in rest:
-        i = rest.index("--nworkers")
-        nworkers = rest[i + 1]
-        del rest[i:i + 2]
-    if nworkers == "auto":
-        nworkers = str(len(os.sched_getaffinity(0)))
-    return [dask, "worker", *rest, "--nworkers", nworkers, "--nthreads", "1"]
+    parser = argparse.ArgumentParser(prog="tools.dask_cluster worker", usage=USAGE)
+    parser.add_argument("--nworkers", default="auto")
+    parser.add_argument("--nthreads", type=int, default=1)
+    known, rest = parser.parse_known_args(args[2:])
+    if known.nthreads != 1:
+        sys.exit("error: a population's worker runs one thread (its tasks share one trainer)")
+    nworkers = (str(len(os.sched_getaffinity(0))) if known.nworkers == "auto"
+                else known.nworkers)
+    return [dask, "worker", args[1], *rest, "--nworkers", nworkers, "--nthreads", "1"]
 
 
 def main() -> None:
