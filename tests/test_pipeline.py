@@ -177,6 +177,8 @@ def assert_only_params_changed(repo, before):
     ("metrics", "bins", 1, "metrics.bins", []),
     ("evaluate", "n_samples", 0, "evaluate.n_samples: Input should be greater than or equal to 2", []),
     ("evaluate", "n_samples", 0, "evaluate.n_samples", ["evaluate"]),
+    ("population", "seeds", "1-x", "population.seeds: Value error, seeds must look like", []),
+    ("population", "workers", 0, "population.workers", ["population"]),
 ])
 def test_a_bad_value_stops_dvc_repro_before_any_output_is_deleted(workspace, section, key,
                                                                      value, words, targets):
