@@ -300,7 +300,8 @@ def test_queued_experiments_run_in_parallel_without_touching_the_workspace(works
 def test_make_tutorial_runs_the_tutorials_own_setup_as_an_experiment(workspace):
     from gan import params
 
-    run([sys.executable, "-m", "tools.tutorial"], workspace)
+    # the tutorial's batch of 300 needs more than TINY's 200 samples
+    run([sys.executable, "-m", "tools.tutorial", "-S", "data.n_samples=1000"], workspace)
     shown = json.loads(dvc("exp", "show", "--json", cwd=workspace).stdout)
     exps = [rev for commit in shown for group in (commit.get("experiments") or [])
             for rev in group.get("revs") or [] if rev.get("name") == "tutorial"]
