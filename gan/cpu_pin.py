@@ -127,7 +127,7 @@ def apply() -> str:
     changed = overrides(os.environ, wanted)
     if changed:
         print(f"cpu pin: ignoring {', '.join(changed)} from the environment "
-              f"(this project computes at {LEVEL}; see README, Reproducibility)", file=sys.stderr)
+              f"(this project computes at {LEVEL}; see docs/reproducibility.md)", file=sys.stderr)
     global _HOLDS
     late = [m for m in ("numpy", "tensorflow") if m in sys.modules]
     if late and any(os.environ.get(k) != v for k, v in wanted.items()):

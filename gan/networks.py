@@ -20,7 +20,7 @@ def dense(x: tf.Tensor, w: tf.Tensor) -> tf.Tensor:
     on two CPUs pinned at the same AVX2 level, the probe's gradient norm differed in the
     last bit. The reductions used here are compiled into TensorFlow, with no kernel
     chosen at run time: the same sums in the same order whatever the CPU's level or
-    caches. The layers are tiny, so it costs little (README, Speed).
+    caches. The layers are tiny, so it costs little (docs/speed.md).
     """
     n_in, n_out = w.shape
     if n_in == 1:  # one product per output: exactly what the matmul computes

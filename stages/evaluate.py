@@ -63,7 +63,7 @@ def main() -> None:
         "diverged": bool(training.get("diverged", False)),
         "epochs_done": int(training.get("epochs_done", 0)),
         # the instruction-set level train and evaluate computed at: runs compare bit for
-        # bit only when it is the same (README, Reproducibility)
+        # bit only when it is the same (docs/reproducibility.md)
         "isa": _isa(training.get("isa")),
     })
     headline, details = evaluation.split(scores)
