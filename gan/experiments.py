@@ -88,7 +88,7 @@ def figure(table: list[dict[str, Any]]):
                     xycoords=("axes fraction", "data"))
     keys = varying_params(table)
     ax.set_yticks(range(len(table)), [" ".join(f"{k.split('.')[-1]}={row.get(k)}" for k in keys)
-                                      or str(row["name"]) for row in table])
+                                      + f" ({row['name']})" for row in table])
     ax.invert_yaxis()
     ax.axvline(0.9, color="black", lw=0.8, ls=":")
     ax.set(xlim=(0, 1), xlabel="share of training seeds whose generator passes the verdict "

@@ -42,5 +42,5 @@ def test_markdown_table():
 def test_figure_draws_one_interval_per_experiment():
     fig = experiments.figure(experiments.rows(SHOWN))
     ax = fig.axes[0]
-    assert [t.get_text() for t in ax.get_yticklabels()] == ["lr=0.0005", "lr=0.05"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["lr=0.0005 (abc1234)", "lr=0.05 (lr-big)"]
     assert len(ax.lines) == 2 * 2 + 1  # interval and point per experiment, the 90% line
