@@ -28,8 +28,8 @@ RUNS, P_VALUES = "reports/population/runs.csv", "reports/population/p_values.csv
 
 def main() -> None:
     started = time.perf_counter()
-    p = params.load(PARAMS)
-    raw = params.read_yaml(PARAMS)
+    raw = params.read_yaml(PARAMS)  # read once: its sections here, the whole mapping for the workers
+    p = {name: params.parse_section(raw, name, PARAMS) for name in params.SECTIONS}
     real = data.load_real(REAL)
     seeds = p["population"].seed_list()
     workers = p["population"].worker_count()

@@ -43,8 +43,9 @@ def run(args: list[str], cwd: Path, check: bool = True,
     return done
 
 
-def dvc(*args: str, cwd: Path, check: bool = True) -> subprocess.CompletedProcess:
-    return run([sys.executable, "-m", "dvc", *args], cwd=cwd, check=check)
+def dvc(*args: str, cwd: Path, check: bool = True,
+        extra: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    return run([sys.executable, "-m", "dvc", *args], cwd=cwd, check=check, extra=extra)
 
 
 def make_copy(dest: Path, params: dict | None = None) -> Path:
@@ -68,3 +69,18 @@ def make_copy(dest: Path, params: dict | None = None) -> Path:
 def commit_all(cwd: Path, message: str) -> None:
     run(["git", "add", "-A"], cwd)
     run(["git", "commit", "-qm", message], cwd)
+
+
+def reproduced_copy(dest: Path) -> Path:
+    """make_copy, `dvc repro`, and the outputs committed: a project as after `make repro`."""
+    repo = make_copy(dest)
+    dvc("repro", cwd=repo)
+    commit_all(repo, "pipeline outputs")
+    return repo
+
+
+def private_copy(project: Path, tmp_path: Path) -> Path:
+    """A copy of a reproduced project, for a test that changes it."""
+    dest = tmp_path / "ws"
+    shutil.copytree(project, dest, symlinks=True)
+    return dest

@@ -2,7 +2,6 @@
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -13,7 +12,8 @@ import pytest
 import yaml
 
 from gan import cpu_pin, evaluation, experiments
-from tests.pipeline import TINY, commit_all, dvc, env, make_copy, run
+from tests.pipeline import (TINY, commit_all, dvc, env, private_copy, reproduced_copy,
+                            run)
 
 pytestmark = pytest.mark.slow
 
@@ -28,18 +28,12 @@ FIGURES = ["loss_history.png", "kl_history.png", "density.png", "discriminator_o
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
-    repo = make_copy(tmp_path_factory.mktemp("repo"))
-    dvc("repro", cwd=repo)
-    commit_all(repo, "pipeline outputs")
-    return repo
+    return reproduced_copy(tmp_path_factory.mktemp("repo"))
 
 
 @pytest.fixture
 def workspace(project, tmp_path):
-    """A private copy of the reproduced project, for tests that change it."""
-    dest = tmp_path / "ws"
-    shutil.copytree(project, dest, symlinks=True)
-    return dest
+    return private_copy(project, tmp_path)
 
 
 def test_repro_writes_every_output_and_leaves_a_clean_status(project):

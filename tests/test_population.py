@@ -5,14 +5,13 @@ worker that computes otherwise or of a scheduler that does not answer."""
 import csv
 import io
 import json
-import shutil
 import time
 
 import pytest
 import yaml
 
 from gan import seed_run
-from tests.pipeline import TINY, commit_all, dvc, make_copy, run
+from tests.pipeline import TINY, dvc, private_copy, reproduced_copy
 
 pytestmark = pytest.mark.slow
 
@@ -22,17 +21,12 @@ POPULATION = ["reports/population.json", "reports/population/runs.csv",
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
-    repo = make_copy(tmp_path_factory.mktemp("repo"))
-    dvc("repro", cwd=repo)
-    commit_all(repo, "pipeline outputs")
-    return repo
+    return reproduced_copy(tmp_path_factory.mktemp("repo"))
 
 
 @pytest.fixture
 def workspace(project, tmp_path):
-    dest = tmp_path / "ws"
-    shutil.copytree(project, dest, symlinks=True)
-    return dest
+    return private_copy(project, tmp_path)
 
 
 @pytest.fixture(scope="module")
@@ -80,10 +74,10 @@ def test_the_same_bytes_on_two_workers_and_on_a_dask_cluster(project, workspace,
     (workspace / "params.yaml").write_text(yaml.safe_dump(raw))
     done = dvc("repro", cwd=workspace).stdout
     assert "Running stage 'population'" not in done  # the worker count changes no result
-    two = run([*dvc_cmd(), "repro", "-f", "population"], workspace)
+    two = dvc("repro", "-f", "population", cwd=workspace)
     assert "on 2 local worker processes" in two.stdout
     assert population(workspace) == expected
-    remote = run([*dvc_cmd(), "repro", "-f", "population"], workspace,
+    remote = dvc("repro", "-f", "population", cwd=workspace,
                  extra={"DASK_SCHEDULER_ADDRESS": cluster.scheduler_address})
     assert f"on the Dask scheduler at {cluster.scheduler_address}" in remote.stdout
     assert population(workspace) == expected
@@ -93,7 +87,7 @@ def test_a_worker_running_other_code_is_refused_and_the_population_kept(workspac
     before = population(workspace)
     with open(workspace / "gan/seed_run.py", "a") as handle:
         handle.write("# a change the cluster's workers do not have\n")
-    done = run([*dvc_cmd(), "repro", "population"], workspace, check=False,
+    done = dvc("repro", "population", cwd=workspace, check=False,
                extra={"DASK_SCHEDULER_ADDRESS": cluster.scheduler_address})
     assert done.returncode != 0
     assert "runs other gan/ code (check out this commit there)" in done.stderr, done.stderr
@@ -108,7 +102,7 @@ def test_a_worker_with_several_threads_is_refused(workspace):
     before = population(workspace)
     with LocalCluster(n_workers=1, threads_per_worker=2, processes=True,
                       dashboard_address=None) as threaded:
-        done = run([*dvc_cmd(), "repro", "-f", "population"], workspace, check=False,
+        done = dvc("repro", "-f", "population", cwd=workspace, check=False,
                    extra={"DASK_SCHEDULER_ADDRESS": threaded.scheduler_address})
     assert done.returncode != 0 and "runs 2 threads" in done.stderr, done.stderr
     assert "Traceback" not in done.stderr
@@ -118,15 +112,9 @@ def test_a_worker_with_several_threads_is_refused(workspace):
 def test_an_unreachable_scheduler_is_one_line_not_a_hang(workspace):
     before = population(workspace)
     started = time.monotonic()
-    done = run([*dvc_cmd(), "repro", "-f", "population"], workspace, check=False,
+    done = dvc("repro", "-f", "population", cwd=workspace, check=False,
                extra={"DASK_SCHEDULER_ADDRESS": "tcp://127.0.0.1:9"})
     assert done.returncode != 0 and time.monotonic() - started < 60
     assert "error: no Dask scheduler answers at tcp://127.0.0.1:9" in done.stderr, done.stderr
     assert "Traceback" not in done.stderr
     assert population(workspace) == before
-
-
-def dvc_cmd():
-    import sys
-
-    return [sys.executable, "-m", "dvc"]
