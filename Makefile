@@ -47,7 +47,7 @@ check-metrics: setup
 show: setup
 	$(BIN)/python -m tools.show $(ARGS)
 
-# This CPU and the instruction set the project computes at here (gan/cpu_pin.py). Every
+# This CPU and the instruction set the project computes at here (gan/infra/cpu_pin.py). Every
 # entry point (stages, tests, benchmark, tools) pins itself on `import gan`, so no target
 # needs to set anything.
 cpu: setup

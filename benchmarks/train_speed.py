@@ -12,7 +12,7 @@ Measures in one run, on the same machine:
   export), its wall time and peak memory, and the same for the other stages, the
   `population` stage included (20 seeds on one worker per core; target: 40 s on 2 cores);
 - `dvc repro -f` of the six stages and a no-op `dvc repro`, in a temporary copy.
-Everything runs at the pinned instruction set (gan/cpu_pin.py: `import gan` in
+Everything runs at the pinned instruction set (gan/infra/cpu_pin.py: `import gan` in
 benchmarks/__init__.py), the level the pipeline computes at.
 Prints a table and writes benchmarks/results.json.
 """
@@ -33,7 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
-from gan import cpu_pin, files
+from gan.infra import cpu_pin, files
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results.json"
@@ -55,15 +55,16 @@ def measured(args: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, fl
 
 
 # What makes the trainer's step the tutorial's step: one D update, U(-1, 1) noise, no
-# moving average, none of this project's convergence options (gan.params.TUTORIAL_SETUP).
+# moving average, none of this project's convergence options (gan.infra.params.TUTORIAL_SETUP).
 def tutorial_setup() -> dict:
-    from gan import params
+    from gan.infra import params
 
     return {key.split(".")[1]: value for key, value in params.TUTORIAL_SETUP.items()}
 
 
 def default_config(xla: bool = False, **overrides):
-    from gan import params, trainer as training
+    from gan.infra import params
+    from gan.training import trainer as training
 
     p = params.load(ROOT / "params.yaml", "model", "train")
     return training.Config.from_params(p["model"], p["train"], xla=xla, **overrides)
@@ -81,8 +82,8 @@ def tutorial_step_ms(real: np.ndarray, epochs: int) -> dict[str, float]:
 
 
 def trainer_step_ms(real: np.ndarray, xla: bool, epochs: int, **overrides) -> dict[str, float]:
-    from gan import trainer as training
-    from gan.tf_setup import tf
+    from gan.training import trainer as training
+    from gan.training.tf_setup import tf
 
     cfg = default_config(xla, **overrides)
     steps_per_epoch = math.ceil(len(real) / cfg.batch_size)
@@ -139,8 +140,8 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="skip the dvc repro timings")
     args = parser.parse_args()
 
-    from gan import params
-    from gan.distributions import Mixture
+    from gan.infra import params
+    from gan.stats.distributions import Mixture
 
     p = params.load(ROOT / "params.yaml", "data")["data"]
     real = Mixture.from_params(p).sample(p.n_samples, np.random.default_rng(p.seed))
@@ -160,7 +161,7 @@ def main() -> None:
     xla = trainer_step_ms(real, xla=True, epochs=250)
     print(f"  {xla['ms_per_step']:.3f} ms/step, compile {xla['trace_compile_s']:.2f} s", flush=True)
     print("import tensorflow (a fresh process) ...", flush=True)
-    import_tf = min(measured([sys.executable, "-c", "import gan; from gan.tf_setup import tf"],
+    import_tf = min(measured([sys.executable, "-c", "import gan; from gan.training.tf_setup import tf"],
                              ROOT, dict(os.environ))[0] for _ in range(3))
     print(f"  {import_tf:.2f} s", flush=True)
     print("pipeline ...", flush=True)

@@ -11,7 +11,7 @@ import time
 import keras
 import numpy as np
 
-from gan.tf_setup import tf
+from gan.training.tf_setup import tf
 
 
 def clip_log(x):

@@ -12,7 +12,7 @@ if not __package__:  # run as a file, where `gan` cannot be imported
     raise SystemExit("run a stage the way DVC does: `sh stages/run check_params` or "
                      "`dvc repro check_params`")
 
-from gan import files, params
+from gan.infra import files, params
 from stages.cli import PARAMS, run
 
 OUT = "reports/params_checked.txt"

@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 from typing import Callable
 
-from gan import cpu_pin
-from gan.data import DataError
-from gan.params import ParamsError
+from gan.infra import cpu_pin
+from gan.infra.data import DataError
+from gan.infra.params import ParamsError
 
 PARAMS = "params.yaml"
 

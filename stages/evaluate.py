@@ -16,8 +16,9 @@ import json
 
 import numpy as np
 
-from gan import cpu_pin, data, evaluation, files, params
-from gan.distributions import Mixture
+from gan.infra import cpu_pin, data, files, params
+from gan.stats import evaluation
+from gan.stats.distributions import Mixture
 from stages.cli import PARAMS, run
 
 REAL = "data/real.npy"
@@ -38,7 +39,7 @@ def main() -> None:
     dist = Mixture.from_params(p["data"])
     real = data.load_real(REAL)
 
-    from gan import export
+    from gan.training import export
 
     discriminator = export.load_signature(DISCRIMINATOR, "logit")
 

@@ -11,8 +11,9 @@ import json
 
 import numpy as np
 
-from gan import figures, history, params
-from gan.distributions import Mixture
+from gan.report import figures, history
+from gan.infra import params
+from gan.stats.distributions import Mixture
 from stages.cli import PARAMS, run
 
 LOG_DIR, FRAMES, EVAL = "reports/train", "reports/frames.npz", "reports/eval.npz"

@@ -18,7 +18,9 @@ if not __package__:  # run as a file, where `gan` cannot be imported
 import sys
 import time
 
-from gan import cluster, data, files, params, populations, seed_run
+from gan.population import cluster, seed_run
+from gan.infra import data, files, params
+from gan.stats import pass_rates
 from stages.cli import PARAMS, run
 
 REAL = "data/real.npy"
@@ -39,7 +41,7 @@ def main() -> None:
 
     def progress(row: dict) -> None:
         done.append(row)
-        kind = populations.outcome(row)
+        kind = pass_rates.outcome(row)
         print(f"population: seed {row['seed']} {kind.upper()} p {row['p_value']:.3f} "
               f"W1 {row['wasserstein_1']:.4f} ({len(done)}/{len(seeds)}, "
               f"{time.perf_counter() - started:.0f} s)", file=sys.stderr, flush=True)
@@ -53,11 +55,11 @@ def main() -> None:
     import pandas as pd
 
     files.write_bytes(RUNS, pd.DataFrame(rows, columns=seed_run.ROW).to_csv(index=False).encode())
-    ecdf = populations.ecdf([row["p_value"] for row in rows])
+    ecdf = pass_rates.ecdf([row["p_value"] for row in rows])
     files.write_bytes(P_VALUES, pd.DataFrame(ecdf).to_csv(index=False).encode())
-    summary = populations.metrics(rows)
+    summary = pass_rates.metrics(rows)
     files.write_json(METRICS, summary)
-    passed = sum(populations.outcome(row) == "pass" for row in rows)
+    passed = sum(pass_rates.outcome(row) == "pass" for row in rows)
     print(f"population: {passed} of {len(rows)} indistinguishable "
           f"({100 * summary['pass_rate']:.0f}%, 95% interval {100 * summary['pass_rate_low']:.0f}-"
           f"{100 * summary['pass_rate_high']:.0f}%), flagged {summary['flagged']}, silent "

@@ -4,8 +4,8 @@ if not __package__:  # run as a file, where `gan` cannot be imported
     raise SystemExit("run a stage the way DVC does: `sh stages/run sample` or "
                      "`dvc repro sample`")
 
-from gan import data, files, params
-from gan.distributions import Mixture
+from gan.infra import data, files, params
+from gan.stats.distributions import Mixture
 from stages.cli import PARAMS, run
 
 OUT = "data/real.npy"

@@ -18,7 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-from gan import cpu_pin, data, files, params
+from gan.infra import cpu_pin, data, files, params
 from stages.cli import PARAMS, run
 
 REAL = "data/real.npy"
@@ -47,13 +47,14 @@ def main() -> None:
     from tqdm import tqdm
     from dvclive import Live
 
-    from gan import checkpoints, export, metrics, trainer as training
+    from gan.training import checkpoints, export, trainer as training
+    from gan.stats import metrics
 
     cfg = training.Config.from_params(model, train)
-    gan = training.Trainer(real, cfg)
-    sources = sorted(Path("gan").glob("*.py")) + [Path(__file__), Path("requirements.lock")]
+    trainer = training.Trainer(real, cfg)
+    sources = sorted(Path("gan").rglob("*.py")) + [Path(__file__), Path("requirements.lock")]
     store = checkpoints.Checkpoints(
-        CHECKPOINTS, gan, keep=train.keep_checkpoints,
+        CHECKPOINTS, trainer, keep=train.keep_checkpoints,
         fingerprint=checkpoints.fingerprint(
             real, checkpoints.settings({k: v.model_dump() for k, v in p.items()}), sources))
     start, why = ((None, "GAN_NO_RESUME is set") if os.environ.get("GAN_NO_RESUME")
@@ -73,7 +74,7 @@ def main() -> None:
             live.log_metric(name, value)
 
     if start is not None:  # a resumed run: rewrite the log up to where it stopped
-        for epoch, row in training.history_rows(gan, start):
+        for epoch, row in training.history_rows(trainer, start):
             log_row(epoch, row)
 
     bar = tqdm(total=cfg.epochs, initial=start or 0, unit="epoch", desc="train",
@@ -81,25 +82,25 @@ def main() -> None:
 
     def show(epoch):
         bar.update(epoch - bar.n)
-        h = gan.history.numpy()[epoch // cfg.log_every]  # the newest row written
+        h = trainer.history.numpy()[epoch // cfg.log_every]  # the newest row written
         bar.set_postfix(loss_d=f"{h[0]:.3f}", loss_g=f"{h[1]:.3f}", kl=f"{h[2]:.3f}", refresh=False)
 
     signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
-        result = training.fit(gan, kl, checkpoint_every=train.checkpoint_every,
+        result = training.fit(trainer, kl, checkpoint_every=train.checkpoint_every,
                               save_checkpoint=store.save, on_row=log_row, on_epochs=show)
     except KeyboardInterrupt:
         bar.close()
-        saved = store.save(int(gan.epoch.numpy()))
+        saved = store.save(int(trainer.epoch.numpy()))
         print(f"\ntrain: interrupted; saved {saved}; run `dvc repro` to resume", file=sys.stderr)
         sys.exit(130)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     bar.close()
 
-    export.export_generator(GENERATOR, gan.export_weights())
-    export.export_generator(RAW_GENERATOR, gan.generator.get_weights())
-    export.export_discriminator(DISCRIMINATOR, gan.discriminator.get_weights())
-    files.write_npz(FRAMES, **training.frames(gan))
+    export.export_generator(GENERATOR, trainer.export_weights())
+    export.export_generator(RAW_GENERATOR, trainer.generator.get_weights())
+    export.export_discriminator(DISCRIMINATOR, trainer.discriminator.get_weights())
+    files.write_npz(FRAMES, **training.frames(trainer))
     live.summary.update({"epochs_done": result.epochs_done, "diverged": result.diverged,
                          "isa": cpu_pin.apply()})
     live.make_summary()

@@ -1,6 +1,6 @@
 """Shared fixtures: tiny configurations, so the suite stays fast on two cores.
 
-`import gan` comes first: it pins the instruction set (gan/cpu_pin.py) of this pytest
+`import gan` comes first: it pins the instruction set (gan/infra/cpu_pin.py) of this pytest
 process, and of every stage and `dvc` it starts, before any test module loads numpy,
 TensorFlow or Keras. Without it, whichever test module imported TensorFlow first decided
 how this process computes, and bit-for-bit comparisons with a stage's output depended
@@ -12,7 +12,7 @@ import gan  # noqa: F401  (first, see above)
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from gan.data import sample_normal  # noqa: E402
+from gan.infra.data import sample_normal  # noqa: E402
 
 
 @pytest.fixture

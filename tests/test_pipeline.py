@@ -11,7 +11,9 @@ import numpy as np
 import pytest
 import yaml
 
-from gan import cpu_pin, evaluation, experiments
+from gan.infra import cpu_pin
+from gan.stats import evaluation
+from gan.report import experiments
 from tests.pipeline import (TINY, commit_all, dvc, env, private_copy, reproduced_copy,
                             run)
 
@@ -81,8 +83,8 @@ def test_mixture_data_runs_and_reports_mode_coverage(workspace):
 def generated_by_evaluate_match_the_noise(repo, kind):
     """reports/eval.npz's fakes are the exported generator on `kind` noise drawn with
     evaluate.seed: evaluate feeds the generator the noise of params' model.noise."""
-    from gan import data
-    from gan.tf_setup import tf
+    from gan.infra import data
+    from gan.training.tf_setup import tf
 
     g = tf.saved_model.load(str(repo / "models/generator")).signatures["serving_default"]
     with np.load(repo / "reports/eval.npz") as saved:
@@ -292,7 +294,7 @@ def test_queued_experiments_run_in_parallel_without_touching_the_workspace(works
 
 
 def test_make_tutorial_runs_the_tutorials_own_setup_as_an_experiment(workspace):
-    from gan import params
+    from gan.infra import params
 
     # the tutorial's batch of 300 needs more than TINY's 200 samples
     run([sys.executable, "-m", "tools.tutorial", "-S", "data.n_samples=1000"], workspace)

@@ -10,7 +10,7 @@ import time
 import pytest
 import yaml
 
-from gan import seed_run
+from gan.population import seed_run
 from tests.pipeline import TINY, dvc, private_copy, reproduced_copy
 
 pytestmark = pytest.mark.slow
@@ -85,7 +85,7 @@ def test_the_same_bytes_on_two_workers_and_on_a_dask_cluster(project, workspace,
 
 def test_a_worker_running_other_code_is_refused_and_the_population_kept(workspace, cluster):
     before = population(workspace)
-    with open(workspace / "gan/seed_run.py", "a") as handle:
+    with open(workspace / "gan/population/seed_run.py", "a") as handle:
         handle.write("# a change the cluster's workers do not have\n")
     done = dvc("repro", "population", cwd=workspace, check=False,
                extra={"DASK_SCHEDULER_ADDRESS": cluster.scheduler_address})

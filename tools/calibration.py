@@ -4,7 +4,7 @@ perfect generator, against the real sets of many data seeds (docs/verdict.md).
     .venv/bin/python -m tools.calibration [--data-seeds 20] [--draws 200]
 
 For each data seed: the pass rate of `draws` perfect generators under the project's test
-(gan.evaluation: null samples against this real set, min-p over five metrics), under a
+(gan.stats.evaluation: null samples against this real set, min-p over five metrics), under a
 permutation test of the same five metrics (the pooled real and fake samples reshuffled),
 and under the verdict this project had before (a floor from fresh real *and* fake sets,
 all five 95% quantiles at once). Writes docs/verdict_calibration.json and .png.
@@ -18,8 +18,9 @@ from pathlib import Path
 
 import numpy as np
 
-from gan import evaluation, files, params
-from gan.distributions import Mixture
+from gan.stats import evaluation
+from gan.infra import files, params
+from gan.stats.distributions import Mixture
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "docs" / "verdict_calibration"
@@ -78,7 +79,7 @@ def main() -> None:
                                                 "null_repeats": ev.null_repeats, "pooled": summary,
                                                 "data_seeds": rows})
     print("pooled pass rates:", summary)
-    from gan import figures
+    from gan.report import figures
 
     figures.save(figure(rows, ev.level), OUT.with_suffix(".png"))
 

@@ -1,6 +1,6 @@
 """The metrics gate: is the workspace's configuration at least as good as a baseline
 revision's? Judged on the `population` stage's seed populations, so a change that only
-reshuffles the random numbers passes and a real regression fails (gan/gate.py,
+reshuffles the random numbers passes and a real regression fails (gan/stats/gate.py,
 metrics_gate.yaml). Nothing is trained here: both populations are files, the workspace's
 from `dvc repro` (refused if stale) and the baseline's as committed.
 
@@ -23,7 +23,7 @@ from pathlib import Path
 
 import yaml
 
-from gan import gate
+from gan.stats import gate
 
 
 def fail(message: str) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from gan import cpu_pin
+from gan.infra import cpu_pin
 
 
 def main() -> None:

@@ -6,7 +6,7 @@
 Both run from a checkout of the same commit, with this checkout on the import path: the
 scheduler unpickles the tasks (which name this project's functions), the workers run
 them. `import gan` puts the instruction-set pin into the environment first
-(gan/cpu_pin.py), so numpy and TensorFlow load pinned in every worker process; one
+(gan/infra/cpu_pin.py), so numpy and TensorFlow load pinned in every worker process; one
 thread per worker. The stage refuses, in one line, a worker that runs other code,
 another lock or another level.
 """

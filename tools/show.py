@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 
-from gan import experiments
+from gan.report import experiments
 
 COLUMNS = [("name", "experiment"), ("train.seed", "seed"), ("train.lr", "lr"),
            ("train.d_steps", "d_steps"), ("model.noise", "noise"),

@@ -21,7 +21,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from gan import experiments, files
+from gan.report import experiments
+from gan.infra import files
 
 OUT = Path("reports/sweep")
 # The learning rates the convergence issue asks about, and 0.05, which fails (flagged).

@@ -2,7 +2,7 @@
 queue it, ARGS="-S train.seed=3" for another seed).
 
 It is `dvc exp run -n tutorial` with every option this project adds on top of the
-tutorial switched off (gan.params.TUTORIAL_SETUP), so `dvc exp show` and `dvc metrics
+tutorial switched off (gan.infra.params.TUTORIAL_SETUP), so `dvc exp show` and `dvc metrics
 diff` compare it with the defaults."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 
-from gan import params
+from gan.infra import params
 
 
 def main() -> None:

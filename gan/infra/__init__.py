@@ -1,0 +1,2 @@
+"""What every stage stands on: the CPU pin (imported first, by gan/__init__.py), the params'
+schema, the real data and the noise, and files written atomically."""

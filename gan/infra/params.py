@@ -1,0 +1,244 @@
+"""Typed, validated view of params.yaml: one schema, so every stage rejects bad input
+the same way and before it touches any output.
+
+Numbers may arrive as strings (PyYAML reads `5e-4` as a string; `dvc exp run -S`
+writes what the user typed), so fields are parsed in pydantic's lax mode. Errors name
+the full key (`train.lr`) and, for unknown keys, the closest valid one.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (BaseModel, ConfigDict, Field, ValidationError, field_validator,
+                      model_validator)
+
+from gan.infra.data import Noise
+
+
+class ParamsError(ValueError):
+    """A params.yaml problem, phrased for the person who wrote the file."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _finite(cls, value: Any) -> Any:
+        items = value if isinstance(value, list) else [value]
+        if any(isinstance(v, float) and not math.isfinite(v) for v in items):
+            raise ValueError("must be finite numbers" if isinstance(value, list)
+                             else "must be a finite number")
+        return value
+
+
+class DataParams(_Section):
+    distribution: Literal["normal", "mixture"]
+    n_samples: int = Field(ge=2)
+    mean: float = Field(ge=-1e6, le=1e6)
+    std: float = Field(gt=0, le=1e6)
+    mixture_means: list[Annotated[float, Field(ge=-1e6, le=1e6)]] = Field(min_length=1)
+    mixture_stds: list[Annotated[float, Field(le=1e6)]] = Field(min_length=1)
+    mixture_weights: list[Annotated[float, Field(le=1e6)]] = Field(min_length=1)
+    seed: int = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _mixture_is_consistent(self) -> "DataParams":
+        if not len(self.mixture_means) == len(self.mixture_stds) == len(self.mixture_weights):
+            raise ValueError("data.mixture_means, mixture_stds and mixture_weights must have "
+                             "the same length")
+        if any(s <= 0 for s in self.mixture_stds):
+            raise ValueError("data.mixture_stds must all be > 0")
+        if any(w < 0 for w in self.mixture_weights) or sum(self.mixture_weights) <= 0:
+            raise ValueError("data.mixture_weights must be >= 0 with a positive sum")
+        return self
+
+
+class ModelParams(_Section):
+    d_hidden: int = Field(ge=1, le=4096)
+    g_input: int = Field(ge=1, le=4096)
+    g_hidden: int = Field(ge=1, le=4096)
+    noise: Noise
+    g_init: Literal["normal", "linear", "linear_he"]
+    g_init_margin: float = Field(ge=0, le=100)
+
+
+class TrainParams(_Section):
+    loss: Literal["minimax", "non_saturating"]
+    ema_decay: float = Field(ge=0, lt=1)
+    d_steps: int = Field(ge=1, le=100)
+    lr: float = Field(gt=0, le=10)
+    d_lr_ratio: float = Field(gt=0, le=1000)
+    beta_1: float = Field(ge=0, lt=1)
+    lr_decay: float = Field(ge=0, le=1)
+    r1_gamma: float = Field(ge=0, le=1e6)
+    lookahead_k: int = Field(ge=0, le=100_000)
+    lookahead_alpha: float = Field(gt=0, le=1)
+    xla: bool
+    batch_size: int = Field(ge=1)
+    epochs: int = Field(ge=1, le=1_000_000)
+    seed: int = Field(ge=0)
+    log_every: int = Field(ge=1)
+    snapshot_every: int = Field(ge=1)
+    checkpoint_every: int = Field(ge=1)
+    keep_checkpoints: int = Field(ge=1)
+
+
+class MetricsParams(_Section):
+    bins: int = Field(ge=2, le=10_000)
+    range_std: float = Field(gt=0)
+    pseudocount: float = Field(gt=0)
+
+
+class EvaluateParams(_Section):
+    n_samples: int = Field(ge=2)
+    seed: int = Field(ge=0)
+    null_repeats: int = Field(ge=99, le=100_000)
+    level: float = Field(gt=0, lt=0.5)
+    collapse_ratio: float = Field(gt=0, lt=1)
+    collapse_atom: float = Field(gt=0, lt=1)
+
+    @model_validator(mode="after")
+    def _test_can_reject(self) -> "EvaluateParams":
+        # A generator off on one metric ties with the null samples that top each of the
+        # five metrics, so its joint p-value is at least 5 / (null_repeats + 1).
+        if (self.null_repeats + 1) * self.level < 5:
+            raise ValueError(
+                f"evaluate.null_repeats ({self.null_repeats}) is too small for evaluate.level "
+                f"({self.level}): a generator off on one metric could never be rejected; use "
+                f"at least {math.ceil(5 / self.level) - 1}")
+        return self
+
+
+def parse_seeds(text: str) -> list[int]:
+    """'100-119', '1,5,9' or a mix, in the order given; ValueError if malformed."""
+    out: list[int] = []
+    for part in str(text).split(","):
+        lo, dash, hi = part.strip().partition("-")
+        if not lo.isdigit() or (dash and not hi.isdigit()):
+            raise ValueError("seeds must look like '100-119' or '1,5,9'")
+        if dash and int(hi) < int(lo):
+            raise ValueError(f"seed range {part.strip()!r} runs backwards")
+        out.extend(range(int(lo), int(hi or lo) + 1))
+    return out
+
+
+class PopulationParams(_Section):
+    seeds: str
+    workers: Annotated[int | str, Field(union_mode="left_to_right")]
+
+    @field_validator("seeds", mode="before")
+    @classmethod
+    def _seed_text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+    @field_validator("seeds", mode="after")
+    @classmethod
+    def _seeds_parse(cls, value: str) -> str:
+        seeds = parse_seeds(value)
+        if len(set(seeds)) != len(seeds):
+            raise ValueError("lists a seed twice")
+        if len(seeds) > 10_000:
+            raise ValueError(f"{len(seeds)} seeds: at most 10000")
+        return value
+
+    @field_validator("workers", mode="before")
+    @classmethod
+    def _workers(cls, value: Any) -> int | str:
+        if value == "auto":
+            return value
+        if isinstance(value, bool) or not str(value).isdigit() or not 1 <= int(value) <= 1024:
+            raise ValueError("must be 'auto' (one per core) or a count of 1-1024")
+        return int(value)
+
+    def seed_list(self) -> list[int]:
+        return parse_seeds(self.seeds)
+
+    def worker_count(self) -> int:
+        """Local worker processes: `workers`, or one per core this process may use."""
+        import os
+
+        return len(os.sched_getaffinity(0)) if self.workers == "auto" else int(self.workers)
+
+
+# The tutorial's own setup (`make tutorial`): its network, loss, batch size, epochs and
+# learning rate, and every option this project added switched off. All pinned, so the
+# tutorial is the tutorial whatever the workspace's params.yaml says.
+TUTORIAL_SETUP: dict[str, Any] = {
+    "model.d_hidden": 8, "model.g_input": 8, "model.g_hidden": 4, "model.noise": "uniform",
+    "model.g_init": "normal", "train.loss": "minimax", "train.lr": 5.0e-4,
+    "train.batch_size": 300, "train.epochs": 3000, "train.d_steps": 1, "train.ema_decay": 0.0,
+    "train.d_lr_ratio": 1.0, "train.beta_1": 0.9, "train.lr_decay": 0.0, "train.r1_gamma": 0.0,
+    "train.lookahead_k": 0,
+}
+
+
+def tutorial_overrides() -> list[str]:
+    """TUTORIAL_SETUP as `dvc exp run -S` assignments."""
+    return [f"{key}={value}" for key, value in TUTORIAL_SETUP.items()]
+
+
+SECTIONS: dict[str, type[_Section]] = {
+    "data": DataParams,
+    "model": ModelParams,
+    "train": TrainParams,
+    "metrics": MetricsParams,
+    "evaluate": EvaluateParams,
+    "population": PopulationParams,
+}
+
+
+def _closest(name: str, options: list[str], section: str = "") -> str:
+    """' (did you mean 'train.lr'?)', the full key of the closest valid name, or ''."""
+    match = difflib.get_close_matches(name, options, n=1, cutoff=0.5)
+    return f" (did you mean '{section}{match[0]}'?)" if match else ""
+
+
+def read_yaml(path: str | Path) -> dict[str, Any]:
+    """Read the whole params file as a mapping, or raise ParamsError naming the file."""
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text())
+    except FileNotFoundError:
+        raise ParamsError(f"{path}: file not found") from None
+    except yaml.YAMLError as exc:
+        raise ParamsError(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(raw, dict):
+        raise ParamsError(f"{path}: expected a mapping of sections at the top level")
+    return raw
+
+
+def parse_section(raw: dict[str, Any], name: str, source: str = "params.yaml") -> _Section:
+    """Validate one section of an already-read params mapping."""
+    schema = SECTIONS[name]
+    if name not in raw:
+        raise ParamsError(f"{source}: section '{name}' is missing{_closest(name, list(raw))}")
+    values = raw[name]
+    if not isinstance(values, dict):
+        raise ParamsError(f"{source}: '{name}' must be a mapping of keys, got {values!r}")
+    known = list(schema.model_fields)
+    for key in values:
+        if key not in known:
+            raise ParamsError(
+                f"{source}: unknown key '{name}.{key}'{_closest(str(key), known, f'{name}.')}"
+            )
+    try:
+        return schema(**values)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            key = ".".join([name, *map(str, err["loc"])]) if err["loc"] else name
+            got = f" (got {err['input']!r})" if err["type"] != "missing" else ""
+            problems.append(f"{key}: {err['msg']}{got}")
+        raise ParamsError(f"{source}: " + "; ".join(problems)) from None
+
+
+def load(path: str | Path, *names: str) -> dict[str, _Section]:
+    """Read `path` and validate the named sections (all of them if none are named)."""
+    raw = read_yaml(path)
+    return {name: parse_section(raw, name, str(path)) for name in (names or SECTIONS)}

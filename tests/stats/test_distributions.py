@@ -1,0 +1,56 @@
+import numpy as np
+import pytest
+from scipy import integrate
+
+from gan.infra import params
+from gan.infra.data import sample_normal
+from gan.stats.distributions import Mixture
+
+
+def test_normal_params_give_one_component_and_the_same_bytes_as_before():
+    dist = Mixture.from_params(params.load("params.yaml", "data")["data"])
+    assert dist.means == (0.0,) and dist.label() == "N(0, 1)"
+    a = dist.sample(100, np.random.default_rng(42))
+    assert a.tobytes() == np.random.default_rng(42).normal(0.0, 1.0, (100, 1)).astype(np.float32).tobytes()
+    assert a.tobytes() == sample_normal(100, 0.0, 1.0, 42).tobytes()
+
+
+def test_mixture_sampling_pdf_and_quantiles_agree():
+    dist = Mixture((-2.0, 3.0), (0.5, 1.0), (0.25, 0.75))
+    x = dist.sample(200_000, np.random.default_rng(0))[:, 0]
+    assert x.mean() == pytest.approx(dist.mean, abs=0.02)
+    assert x.std() == pytest.approx(dist.std, abs=0.02)
+    assert integrate.quad(dist.pdf, -20, 20)[0] == pytest.approx(1.0, abs=1e-6)
+    probs = np.array([0.1, 0.15, 0.5, 0.9])  # not 0.25: the CDF is flat between the modes
+    np.testing.assert_allclose(np.quantile(x, probs), dist.ppf(probs), atol=0.03)
+    assert np.mean(x < -0.5) == pytest.approx(0.25, abs=0.01)
+
+
+def test_mixture_params_are_validated(tmp_path):
+    import yaml
+
+    raw = yaml.safe_load(open("params.yaml"))
+    raw["data"]["mixture_stds"] = [0.5]
+    (tmp_path / "p.yaml").write_text(yaml.safe_dump(raw))
+    with pytest.raises(params.ParamsError, match="same length"):
+        params.load(tmp_path / "p.yaml", "data")
+    raw["data"]["mixture_stds"] = [0.5, 0.5]
+    raw["data"]["distribution"] = "laplace"
+    (tmp_path / "p.yaml").write_text(yaml.safe_dump(raw))
+    with pytest.raises(params.ParamsError, match="data.distribution"):
+        params.load(tmp_path / "p.yaml", "data")
+
+
+@pytest.mark.parametrize("key, value, words", [
+    ("mixture_weights", [float("inf"), 1.0], r"data\.mixture_weights\.0: .*\(got inf\)"),
+    ("mixture_means", [float("nan"), 2.0], r"data\.mixture_means\.0: .*\(got nan\)"),
+    ("mean", 1e39, "data.mean"),
+])
+def test_non_finite_or_huge_values_are_refused(tmp_path, key, value, words):
+    import yaml
+
+    raw = yaml.safe_load(open("params.yaml"))
+    raw["data"][key] = value
+    (tmp_path / "p.yaml").write_text(yaml.safe_dump(raw))
+    with pytest.raises(params.ParamsError, match=words):
+        params.load(tmp_path / "p.yaml", "data")

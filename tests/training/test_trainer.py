@@ -1,0 +1,352 @@
+import numpy as np
+import pytest
+
+from gan.stats import metrics
+from gan.training import trainer as training
+from gan.training.tf_setup import tf
+
+
+def config(**overrides):
+    base = dict(d_hidden=8, g_input=8, g_hidden=4, lr=5e-3, batch_size=30, epochs=6, seed=1,
+                log_every=2, snapshot_every=3)
+    return training.Config(**{**base, **overrides})
+
+
+def kl_for(real):
+    edges = metrics.shared_edges(real, 20, 4.0)
+    p = metrics.histogram(real, edges, 0.5)
+    return lambda fake: metrics.kl_divergence(p, metrics.histogram(fake, edges, 0.5))
+
+
+def interrupting_kl(real, on_call):
+    """A KL that raises KeyboardInterrupt on its n-th call: after `advance` has trained
+    to a stop, before that stop's row is stored."""
+    kl, calls = kl_for(real), []
+
+    def interrupted(fake):
+        calls.append(1)
+        if len(calls) == on_call:
+            raise KeyboardInterrupt
+        return kl(fake)
+
+    return interrupted
+
+
+def weights(net):
+    return [w.copy() for w in net.get_weights()]
+
+
+def changed(before, after):
+    return [not np.array_equal(a, b) for a, b in zip(before, after)]
+
+
+def test_a_step_changes_only_the_variables_it_should(real):
+    t = training.Trainer(real, config())
+    x, z = tf.constant(real[:30]), tf.random.uniform([30, 8], -1, 1, seed=0)
+    g0, d0 = weights(t.generator), weights(t.discriminator)
+    t.update_discriminator(x, t.generator(z))
+    g1, d1 = weights(t.generator), weights(t.discriminator)
+    assert not any(changed(g0, g1)) and all(changed(d0, d1))
+    t.update_generator(z)
+    g2, d2 = weights(t.generator), weights(t.discriminator)
+    assert all(changed(g1, g2)) and not any(changed(d1, d2))
+
+
+def test_initial_weights_are_standard_normal_and_seeded(real):
+    a, b = training.Trainer(real, config()), training.Trainer(real, config())
+    for wa, wb in zip(a.generator.get_weights(), b.generator.get_weights()):
+        assert np.array_equal(wa, wb)
+    c = training.Trainer(real, config(seed=2))
+    assert not np.array_equal(a.generator.get_weights()[0], c.generator.get_weights()[0])
+    big = training.Trainer(real, config(d_hidden=4000)).discriminator.get_weights()[0]
+    assert abs(big.mean()) < 0.1 and abs(big.std() - 1) < 0.1
+
+
+def test_fast_loop_equals_the_per_batch_reference(real):
+    """Same initial weights, same RNG stream: the in-graph loop and the eager loop agree."""
+    fast, slow = training.Trainer(real, config()), training.Trainer(real, config())
+    fast.run_epochs(tf.constant(3, tf.int64))
+    for _ in range(3):
+        slow.epoch_reference()
+    assert int(fast.epoch.numpy()) == int(slow.epoch.numpy()) == 3
+    for a, b in zip(fast.generator.get_weights() + fast.discriminator.get_weights(),
+                    slow.generator.get_weights() + slow.discriminator.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    assert not np.array_equal(fast.generator.get_weights()[0],
+                              training.Trainer(real, config()).generator.get_weights()[0])
+
+
+@pytest.mark.parametrize("noise", ["uniform", "normal"])
+def test_fast_loop_equals_the_reference_with_several_d_steps(real, noise):
+    fast = training.Trainer(real, config(d_steps=3, noise=noise))
+    slow = training.Trainer(real, config(d_steps=3, noise=noise))
+    fast.run_epochs(tf.constant(2, tf.int64))
+    for _ in range(2):
+        slow.epoch_reference()
+    for a, b in zip(fast.generator.get_weights() + fast.discriminator.get_weights(),
+                    slow.generator.get_weights() + slow.discriminator.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+def test_fast_loop_equals_the_reference_with_every_convergence_option_on(real):
+    options = dict(d_steps=2, g_init="linear_he", r1_gamma=0.1, lookahead_k=3, lr_decay=0.5,
+                   d_lr_ratio=2.0, beta_1=0.5, ema_decay=0.9)
+    fast, slow = training.Trainer(real, config(**options)), training.Trainer(real, config(**options))
+    fast.run_epochs(tf.constant(4, tf.int64))
+    for _ in range(4):
+        slow.epoch_reference()
+    for a, b in zip(fast.state()[:-1], slow.state()[:-1]):  # all but the RNG's own state
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    assert not np.array_equal(fast.slow[0].numpy(), training.Trainer(real, config(**options)).slow[0].numpy())
+
+
+def test_d_steps_updates_d_that_many_times_per_batch(real):
+    t = training.Trainer(real, config(d_steps=3))
+    t.run_epochs(tf.constant(2, tf.int64))  # 4 batches per epoch
+    assert int(t.opt_d.iterations.numpy()) == 3 * 8 and int(t.opt_g.iterations.numpy()) == 8
+
+
+def test_d_steps_changes_the_run(real):
+    a, b = training.Trainer(real, config()), training.Trainer(real, config(d_steps=2))
+    for t in (a, b):
+        t.run_epochs(tf.constant(1, tf.int64))
+    assert not np.array_equal(a.generator.get_weights()[0], b.generator.get_weights()[0])
+
+
+def test_normal_noise_feeds_the_generator_unbounded_inputs(real):
+    uniform = training.Trainer(real, config()).z_probe.numpy()
+    normal = training.Trainer(real, config(noise="normal")).z_probe.numpy()
+    assert np.abs(uniform).max() <= 1 and np.abs(normal).max() > 2.5
+    t = training.Trainer(real, config(noise="normal"))
+    assert np.abs(t._noise(5000).numpy()).max() > 2.5
+
+
+def test_bad_options_are_refused(real):
+    with pytest.raises(ValueError, match="d_steps"):
+        training.Trainer(real, config(d_steps=0))
+    with pytest.raises(ValueError, match="noise"):
+        training.Trainer(real, config(noise="gauss"))
+
+
+def test_partial_last_batch_is_kept(real):
+    # 100 samples in batches of 30: 30, 30, 30, 10 -> four D and four G updates per epoch.
+    t = training.Trainer(real, config())
+    t.run_epochs(tf.constant(2, tf.int64))
+    assert int(t.opt_d.iterations.numpy()) == int(t.opt_g.iterations.numpy()) == 8
+
+
+def test_one_trace_for_any_number_of_epochs(real):
+    t = training.Trainer(real, config())
+    for n in (1, 2, 3):
+        t.run_epochs(tf.constant(n, tf.int64))
+    assert t.run_epochs.experimental_get_tracing_count() == 1
+
+
+def test_fit_records_history_and_frames(real):
+    cfg = config(epochs=7)
+    t = training.Trainer(real, cfg)
+    rows = []
+    result = training.fit(t, kl_for(real), on_row=lambda e, r: rows.append(e))
+    assert result.epochs_done == 7 and not result.diverged
+    assert rows == [0, 2, 4, 6, 7]
+    assert [e for e, _ in training.history_rows(t, 7)] == rows
+    frames = training.frames(t)
+    assert list(frames["epoch"]) == [0, 3, 6, 7]
+    assert frames["fake"].shape == (4, len(real))
+    assert frames["d_grid"].shape == (4, training.GRID_POINTS)
+    assert np.all((frames["d_grid"] > 0) & (frames["d_grid"] < 1))
+
+
+def test_same_seed_same_run(real):
+    a, b = training.Trainer(real, config()), training.Trainer(real, config())
+    training.fit(a, kl_for(real))
+    training.fit(b, kl_for(real))
+    assert all(np.array_equal(x, y, equal_nan=True) for x, y in zip(a.state(), b.state()))
+
+
+@pytest.mark.parametrize("xla", [False, True])
+def test_a_reseeded_trainer_runs_exactly_what_a_fresh_one_runs(real, xla):
+    """A population reuses one trainer (one trace, one XLA compilation) seed after seed:
+    after `reseed`, nothing of the previous run may leak into the next."""
+    options = dict(d_steps=2, g_init="linear_he", r1_gamma=0.1, lookahead_k=3, lr_decay=0.5,
+                   ema_decay=0.9, noise="normal", xla=xla)
+    fresh = training.Trainer(real, config(seed=5, **options))
+    training.fit(fresh, kl_for(real))
+    reused = training.Trainer(real, config(seed=4, **options))
+    training.fit(reused, kl_for(real))
+    reused.reseed(5)
+    training.fit(reused, kl_for(real))
+    assert reused.cfg.seed == 5
+    assert all(np.array_equal(x, y, equal_nan=True) for x, y in zip(fresh.state(), reused.state()))
+    assert reused.advance.experimental_get_tracing_count() == 1
+    other = training.Trainer(real, config(seed=4, **options))
+    training.fit(other, kl_for(real))
+    assert not np.array_equal(other.export_weights()[0], fresh.export_weights()[0])
+
+
+def test_divergence_stops_and_keeps_the_last_finite_state(real):
+    t = training.Trainer(real, config(epochs=6))
+    train_for_real = t._epochs
+
+    def poisoned(n):  # trains, then (in the graph) breaks G once epoch 4 is passed
+        out = train_for_real(n)
+        w = t.generator.w_out
+        w.assign(tf.where(t.epoch > 4, tf.fill(w.shape, float("nan")), w))
+        return out
+
+    t._epochs = poisoned  # traced by the first `advance`
+    result = training.fit(t, kl_for(real))
+    assert result.diverged and result.epochs_done == 4
+    assert int(t.epoch.numpy()) == 4
+    assert all(np.all(np.isfinite(w)) for w in t.generator.get_weights())
+
+
+def test_a_learning_rate_that_explodes_is_flagged_not_raised(real):
+    t = training.Trainer(real, config(lr=1e30))
+    start = t.generator.get_weights()
+    result = training.fit(t, kl_for(real))
+    assert result.diverged and result.epochs_done == 0
+    assert all(np.array_equal(a, b) for a, b in zip(start, t.generator.get_weights()))
+
+
+def test_interrupt_after_a_stop_keeps_it(real):
+    t = training.Trainer(real, config(epochs=6))
+
+    def on_epochs(epoch):
+        if epoch == 4:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        training.fit(t, kl_for(real), on_epochs=on_epochs)
+    assert int(t.epoch.numpy()) == 4  # stops at 2, 3, 4: the interrupt came after 4
+
+
+def test_interrupt_before_a_stop_is_recorded_rolls_back(real):
+    t = training.Trainer(real, config(epochs=6))
+    with pytest.raises(KeyboardInterrupt):
+        training.fit(t, interrupting_kl(real, on_call=3))
+    assert int(t.epoch.numpy()) == 2  # rows for 0 and 2 are in; 3's is not
+    assert [e for e, _ in training.history_rows(t, 6)] == [0, 2]
+
+
+def test_interrupted_then_continued_run_equals_the_uninterrupted_one(real):
+    """The rollback restores the RNG too: continuing gives the uninterrupted run."""
+    whole = training.Trainer(real, config(epochs=6))
+    training.fit(whole, kl_for(real))
+    t = training.Trainer(real, config(epochs=6))
+    with pytest.raises(KeyboardInterrupt):
+        training.fit(t, interrupting_kl(real, on_call=3))
+    training.fit(t, kl_for(real))
+    for a, b in zip(whole.state(), t.state()):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_exported_generator_is_the_warmed_up_average_of_every_step(real):
+    decay = 0.8
+    t = training.Trainer(real, config(ema_decay=decay))
+    average = weights(t.generator)  # starts at G's initial weights ...
+    for k in range(1, 6):
+        x, z = tf.constant(real[30 * (k - 1):30 * k]), tf.random.normal([30, 8], seed=k)
+        t._step(x, z)
+        rate = min(decay, (1 + k) / (10 + k))  # ... which the warm-up soon forgets
+        average = [rate * a + (1 - rate) * w for a, w in zip(average, weights(t.generator))]
+    assert (1 + 5) / (10 + 5) < decay  # the warm-up was in force for all 5 steps
+    for got, want in zip(t.export_weights(), average):
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+    assert not np.allclose(t.export_weights()[0], t.generator.get_weights()[0])
+
+
+def test_average_decay_is_capped_at_ema_decay(real):
+    t = training.Trainer(real, config(ema_decay=0.7))
+    t.opt_g.iterations.assign(1000)  # long past the warm-up: the rate is ema_decay itself
+    before, x, z = weights(t.generator), tf.constant(real[:30]), tf.random.normal([30, 8], seed=0)
+    average = [a.numpy().copy() for a in t.ema]
+    t._step(x, z)
+    want = [0.7 * a + 0.3 * w for a, w in zip(average, weights(t.generator))]
+    for got, w in zip(t.export_weights(), want):
+        np.testing.assert_allclose(got, w, rtol=1e-5, atol=1e-6)
+    assert not np.allclose(before[0], t.generator.get_weights()[0])
+
+
+def test_without_an_average_g_itself_is_exported(real):
+    t = training.Trainer(real, config(ema_decay=0.0))
+    t.run_epochs(tf.constant(1, tf.int64))
+    for got, want in zip(t.export_weights(), t.generator.get_weights()):
+        assert np.array_equal(got, want)
+
+
+# --- the convergence options (docs/convergence.md) ------------------------------------
+
+def test_the_learning_rates_decay_linearly_to_zero_over_the_last_share_of_epochs(real):
+    t = training.Trainer(real, config(epochs=10, lr_decay=0.4))
+    scales = []
+    for epoch in range(11):
+        t.epoch.assign(epoch)
+        scales.append(float(t.lr_scale()))
+    assert scales == pytest.approx([1, 1, 1, 1, 1, 1, 1.0, 0.75, 0.5, 0.25, 0.0])
+    assert training.Trainer(real, config()).lr_scale() == 1.0  # off: a plain constant
+
+
+def test_r1_adds_gamma_over_two_times_the_mean_squared_slope_of_d_at_real_samples(real):
+    x = tf.constant(real[:30])
+    fake = tf.constant(np.linspace(-2, 2, 30, dtype=np.float32)[:, None])
+    plain, r1 = training.Trainer(real, config()), training.Trainer(real, config(r1_gamma=0.5))
+    w_h, b_h, w_o, _ = (w.astype(np.float64) for w in r1.discriminator.get_weights())
+    active = (real[:30].astype(np.float64) @ w_h + b_h) > 0
+    slope = active @ (w_h[0] * w_o[:, 0])  # d logit / dx of a one-input ReLU layer
+    penalty = 0.5 * 0.5 * np.mean(slope**2)
+    d = r1.discriminator
+    with tf.GradientTape() as tape:
+        total = r1.discriminator_objective(x, fake)
+    from gan.training import losses
+    assert float(total) == pytest.approx(
+        float(losses.discriminator_loss(d(x), d(fake))) + penalty, rel=1e-5)
+    assert float(plain.discriminator_objective(x, fake)) == pytest.approx(
+        float(losses.discriminator_loss(plain.discriminator(x), plain.discriminator(fake))), rel=1e-6)
+    assert tape.gradient(total, d.params)[0] is not None
+
+
+def test_lookahead_moves_the_slow_weights_alpha_of_the_way_every_k_steps(real):
+    x, z = tf.constant(real[:30]), tf.random.stateless_normal([30, 8], seed=[1, 2])
+    fast = training.Trainer(real, config())
+    look = training.Trainer(real, config(lookahead_k=2, lookahead_alpha=0.25))
+    start = weights(look.generator) + weights(look.discriminator)
+    look._step(x, z)  # step 1: no sync, the fast weights are plain Adam's
+    fast._step(x, z)
+    for a, b in zip(weights(look.generator), weights(fast.generator)):
+        assert np.array_equal(a, b)
+    look._step(x, z)  # step 2: slow += 0.25 (fast - slow); fast = slow
+    fast._step(x, z)
+    after = weights(look.generator) + weights(look.discriminator)
+    plain = weights(fast.generator) + weights(fast.discriminator)
+    for w0, w, wf in zip(start, after, plain):
+        np.testing.assert_allclose(w, w0 + 0.25 * (wf - w0), rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("init", ["linear", "linear_he"])
+def test_a_linear_start_leaves_every_hidden_unit_of_g_on_and_its_output_centred(init):
+    from gan.training import networks
+
+    z = np.random.default_rng(0).standard_normal((20_000, 8)).astype(np.float32)
+    for seed in range(5):
+        g = networks.generator(8, 4, seed, init)
+        hidden = z @ g.w_hidden.numpy() + g.b_hidden.numpy()
+        assert np.all((hidden > 0).mean(axis=0) > 0.995)  # 3 norms: 99.87% in theory
+        x = g(z).numpy()
+        assert abs(x.mean()) < 0.1 * x.std()
+    with pytest.raises(ValueError, match="model.g_init"):
+        networks.generator(8, 4, 0, "zeros")
+
+
+def test_an_interrupt_while_logging_epoch_0_keeps_its_frame(real):
+    """The log call comes after the row and the frame are stored: a SIGTERM during
+    dvclive's write at epoch 0 once saved a checkpoint with row 0 but no frame 0."""
+    t = training.Trainer(real, config())
+
+    def interrupted(epoch, row):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        training.fit(t, kl_for(real), on_row=interrupted)
+    assert not np.isnan(t.history[0, 0].numpy())
+    assert training.frames(t)["epoch"].tolist() == [0]
