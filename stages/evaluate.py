@@ -70,8 +70,7 @@ def main() -> None:
     headline, details = evaluation.split(scores)
     files.write_json(METRICS, headline)
     files.write_json(DETAILS, details)
-    grid = np.linspace(real.mean() - 4 * real.std(), real.mean() + 4 * real.std(), 401,
-                       dtype=np.float32)[:, None]
+    grid = evaluation.view_grid(real, 401)
     files.write_npz(EVAL, real=real[:, 0], fake=fake[:, 0], raw_fake=raw_fake[:, 0],
                     d_real=evaluation.sigmoid(logit(real)[:, 0]),
                     d_fake=evaluation.sigmoid(logit(fake)[:, 0]), grid=grid[:, 0],

@@ -47,11 +47,12 @@ def main() -> None:
     from tqdm import tqdm
     from dvclive import Live
 
-    from gan.training import checkpoints, export, trainer as training
+    from gan.training import checkpoints, export
+    from gan.training.trainer import Config, Trainer, fit
     from gan.stats import metrics
 
-    cfg = training.Config.from_params(model, train)
-    trainer = training.Trainer(real, cfg)
+    cfg = Config.from_params(model, train)
+    trainer = Trainer(real, cfg)
     sources = sorted(Path("gan").rglob("*.py")) + [Path(__file__), Path("requirements.lock")]
     store = checkpoints.Checkpoints(
         CHECKPOINTS, trainer, keep=train.keep_checkpoints,
@@ -74,7 +75,7 @@ def main() -> None:
             live.log_metric(name, value)
 
     if start is not None:  # a resumed run: rewrite the log up to where it stopped
-        for epoch, row in training.history_rows(trainer, start):
+        for epoch, row in trainer.recorder.history_rows(start):
             log_row(epoch, row)
 
     bar = tqdm(total=cfg.epochs, initial=start or 0, unit="epoch", desc="train",
@@ -82,12 +83,12 @@ def main() -> None:
 
     def show(epoch):
         bar.update(epoch - bar.n)
-        h = trainer.history.numpy()[epoch // cfg.log_every]  # the newest row written
+        h = trainer.recorder.history.numpy()[epoch // cfg.log_every]  # the newest row written
         bar.set_postfix(loss_d=f"{h[0]:.3f}", loss_g=f"{h[1]:.3f}", kl=f"{h[2]:.3f}", refresh=False)
 
     signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
-        result = training.fit(trainer, kl, checkpoint_every=train.checkpoint_every,
+        result = fit(trainer, kl, checkpoint_every=train.checkpoint_every,
                               save_checkpoint=store.save, on_row=log_row, on_epochs=show)
     except KeyboardInterrupt:
         bar.close()
@@ -100,7 +101,7 @@ def main() -> None:
     export.export_generator(GENERATOR, trainer.export_weights())
     export.export_generator(RAW_GENERATOR, trainer.generator.get_weights())
     export.export_discriminator(DISCRIMINATOR, trainer.discriminator.get_weights())
-    files.write_npz(FRAMES, **training.frames(trainer))
+    files.write_npz(FRAMES, **trainer.recorder.frames())
     live.summary.update({"epochs_done": result.epochs_done, "diverged": result.diverged,
                          "isa": cpu_pin.apply()})
     live.make_summary()

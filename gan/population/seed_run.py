@@ -23,7 +23,7 @@ _TRAINERS: dict[Any, Any] = {}  # this process's trainer, reused seed after seed
 def _trainer(real: np.ndarray, cfg):
     """A trainer for `cfg`, reseeded if this process already has one for the same
     configuration and data (one trace and one XLA compilation per worker, not per seed)."""
-    from gan.training import trainer as training
+    from gan.training.trainer import Trainer
 
     key = (dataclasses.replace(cfg, seed=0), real.tobytes())
     if key in _TRAINERS:
@@ -31,7 +31,7 @@ def _trainer(real: np.ndarray, cfg):
         trainer.reseed(cfg.seed)
         return trainer
     _TRAINERS.clear()
-    trainer = _TRAINERS[key] = training.Trainer(real, cfg)
+    trainer = _TRAINERS[key] = Trainer(real, cfg)
     return trainer
 
 
@@ -55,14 +55,14 @@ def train_and_score(raw_params: dict[str, Any], real: np.ndarray, seed: int,
     """One row of the population (ROW's keys) for training seed `seed`."""
     from gan.infra import data, params
     from gan.stats import evaluation, metrics
-    from gan.training import trainer as training
+    from gan.training.trainer import Config, fit
     from gan.stats.distributions import Mixture
 
     p = {name: params.parse_section(raw_params, name)
          for name in ("data", "model", "train", "metrics", "evaluate")}
     bins, ev, train = p["metrics"].model_dump(), p["evaluate"], p["train"]
-    trainer = _trainer(real, training.Config.from_params(p["model"], train, seed=seed))
-    result = training.fit(trainer, metrics.kl_from(real, **bins),
+    trainer = _trainer(real, Config.from_params(p["model"], train, seed=seed))
+    result = fit(trainer, metrics.kl_from(real, **bins),
                           checkpoint_every=train.checkpoint_every)
 
     z = data.noise(ev.n_samples, p["model"].g_input, ev.seed, p["model"].noise)

@@ -135,10 +135,18 @@ def largest_atom(samples: np.ndarray) -> float:
 BLIND_KINK = 0.01
 
 
+# D is looked at on two grids: over the data, to judge it blind, and over a wider view
+# (mean +- 4 std) to draw it, in the training animation and in evaluate's figure.
 def data_grid(real: np.ndarray, points: int = 1001) -> np.ndarray:
-    """Points spanning the real samples, shape (points, 1), for looking at D there."""
+    """Points spanning the real samples, shape (points, 1), for judging D there."""
     real = np.asarray(real, np.float64)
     return np.linspace(real.min(), real.max(), points, dtype=np.float32)[:, None]
+
+
+def view_grid(real: np.ndarray, points: int) -> np.ndarray:
+    """Points over the real mean +- 4 std, shape (points, 1), for drawing D."""
+    centre, scale = float(np.mean(real)), float(np.std(real))
+    return np.linspace(centre - 4 * scale, centre + 4 * scale, points, dtype=np.float32)[:, None]
 
 
 def discriminator_blind(grid: np.ndarray, logit_grid: np.ndarray) -> bool:

@@ -1,30 +1,25 @@
 """The training loop: the tutorial's algorithm, run many epochs per compiled call.
 
 Per epoch: a fresh shuffle of the real samples, batches of `batch_size` with the last
-partial batch kept, and per batch `d_steps` D updates (the tutorial: one) then one G
-update on the same noise z.
-All of that runs inside one `tf.function` (an in-graph loop over epochs and batches, with
-shuffling and noise from a seeded `tf.random.Generator`), so Python is only visited to
-log, snapshot and checkpoint. `epoch_reference` is the same epoch, one eager call per
-batch, kept to test that the fast loop computes the same thing.
+partial batch kept, and per batch one `Step` (gan/training/step.py: D then G on the same
+noise z). All of that runs inside one `tf.function` (an in-graph loop over epochs and
+batches, with shuffling and noise from a seeded `tf.random.Generator`), so Python is only
+visited at stops: to record (gan/training/recorder.py), to checkpoint, and to undo a
+stretch that diverged. `epoch_reference` is the same epoch, one eager call per batch, kept
+to test that the fast loop computes the same thing.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
 
-from gan.training import adam, losses, networks
-from gan.infra.data import NOISES, noise
+from gan.training.recorder import Recorder
+from gan.training.step import Step, assign_all
 from gan.training.tf_setup import tf
-
-# What every history row holds, in this order (the epoch is the row's step).
-HISTORY = ("loss_d", "loss_g", "kl_divergence", "d_real", "d_fake", "grad_norm_d", "grad_norm_g")
-GRID_POINTS = 201
 
 
 @dataclass(frozen=True)
@@ -54,56 +49,24 @@ class Config:
 
     @classmethod
     def from_params(cls, model, train, **overrides) -> "Config":
-        """From the validated `model` and `train` sections of params.yaml. How often a
-        run is checkpointed, and how many are kept, is the stage's business, not the
-        loop's."""
+        """From the validated `model` and `train` sections of params.yaml (checked there:
+        this loop trusts them). How often a run is checkpointed, and how many are kept, is
+        the stage's business, not the loop's."""
         return cls(**{**model.model_dump(),
                       **train.model_dump(exclude={"checkpoint_every", "keep_checkpoints"}),
                       **overrides})
 
 
-def rows_needed(epochs: int, every: int) -> int:
-    """Rows for epochs 0, every, 2*every, ... and the last epoch."""
-    return math.ceil(epochs / every) + 1
-
-
-def row_index(epoch: int, every: int) -> int:
-    return math.ceil(epoch / every)
-
-
 class Trainer(tf.Module):
-    """Networks, optimizers, RNG and the records of one run: everything a checkpoint holds."""
+    """One run: its step, its records, the RNG and the epoch: everything a checkpoint holds."""
 
     def __init__(self, real: np.ndarray, cfg: Config):
         super().__init__(name="trainer")
-        if cfg.batch_size > len(real):
-            raise ValueError(
-                f"train.batch_size ({cfg.batch_size}) is larger than the number of real "
-                f"samples ({len(real)})")
-        if cfg.d_steps < 1:
-            raise ValueError(f"train.d_steps must be at least 1, got {cfg.d_steps}")
-        if cfg.noise not in NOISES:
-            raise ValueError(f"unknown model.noise {cfg.noise!r}; expected one of {NOISES}")
         self.cfg = cfg
         self.n = len(real)
         self.real = tf.constant(real, dtype=tf.float32)
-        # Built once, then given their seed's starting values by `reseed`: a trainer can
-        # run seed after seed on one trace and one XLA compilation (a population).
-        self.generator = networks.generator(cfg.g_input, cfg.g_hidden, cfg.seed, cfg.g_init,
-                                            cfg.g_init_margin)
-        self.discriminator = networks.discriminator(cfg.d_hidden, cfg.seed)
-        self.opt_d = adam.Adam(self.discriminator.params, cfg.lr * cfg.d_lr_ratio, cfg.beta_1,
-                               name="adam_d")
-        self.opt_g = adam.Adam(self.generator.params, cfg.lr, cfg.beta_1, name="adam_g")
-        # Exponential moving average of G's weights (none when ema_decay is 0), warmed up
-        # (see _step).
-        self.ema = [tf.Variable(v, name="ema") for v in self.generator.params] if cfg.ema_decay else []
-        # Lookahead on both players (Chavdarova et al. 2021): slow copies of every weight
-        # that, every lookahead_k G steps, move lookahead_alpha of the way to the fast
-        # weights, which then restart from them. It damps the rotation around the
-        # equilibrium that plain simultaneous updates keep circling at large steps.
-        weights = self.generator.params + self.discriminator.params
-        self.slow = [tf.Variable(v, name="slow") for v in weights] if cfg.lookahead_k else []
+        self.step = Step(cfg)
+        self.recorder = Recorder(self.real, real, cfg)
         self.rng = tf.random.Generator.from_seed(cfg.seed)
         self.epoch = tf.Variable(0, dtype=tf.int64, name="epoch")
         count = [tf.TensorSpec([], tf.int64)]
@@ -111,17 +74,6 @@ class Trainer(tf.Module):
                                       input_signature=count)
         self.advance = tf.function(self._advance, jit_compile=cfg.xla, autograph=False,
                                    input_signature=count)
-        # Fixed probe inputs: the same noise at every log row, so rows and frames compare.
-        self.z_probe = tf.Variable(tf.zeros([self.n, cfg.g_input]), name="z_probe")
-        centre, scale = float(np.mean(real)), float(np.std(real))
-        self.grid = tf.constant(np.linspace(centre - 4 * scale, centre + 4 * scale,
-                                            GRID_POINTS, dtype=np.float32)[:, None])
-        self.history = tf.Variable(
-            np.full((rows_needed(cfg.epochs, cfg.log_every), len(HISTORY)), np.nan), name="history")
-        n_frames = rows_needed(cfg.epochs, cfg.snapshot_every)
-        self.frame_fake = tf.Variable(np.full((n_frames, self.n), np.nan, np.float32), name="frame_fake")
-        self.frame_d = tf.Variable(np.full((n_frames, GRID_POINTS), np.nan, np.float32), name="frame_d")
-        self.frame_loss = tf.Variable(np.full((n_frames, 2), np.nan, np.float32), name="frame_loss")
         self._backup = _Untracked(self.state_variables)
         self.reseed(cfg.seed)
 
@@ -130,23 +82,24 @@ class Trainer(tf.Module):
         value a fresh Trainer of that seed starts from (a fresh Trainer is built, then
         reseeded), the compiled loop kept."""
         cfg = self.cfg = dataclasses.replace(self.cfg, seed=seed)
-        self.generator.set_weights(networks.generator(
-            cfg.g_input, cfg.g_hidden, seed, cfg.g_init, cfg.g_init_margin).get_weights())
-        self.discriminator.set_weights(networks.discriminator(cfg.d_hidden, seed).get_weights())
-        for opt in (self.opt_d, self.opt_g):
-            opt.reset()
-        if self.ema:
-            _assign_all(self.ema, self.generator.params)
-        if self.slow:
-            _assign_all(self.slow, self.generator.params + self.discriminator.params)
+        self.step.reset(cfg)
+        self.recorder.reset(cfg)
         self.rng.reset_from_seed(seed)
         self.epoch.assign(0)
-        self.z_probe.assign(noise(self.n, cfg.g_input, seed + 1_000_003, cfg.noise))
-        for records in (self.history, self.frame_fake, self.frame_d, self.frame_loss):
-            records.assign(tf.fill(records.shape, tf.constant(np.nan, records.dtype)))
-        _assign_all(self._backup.copies, self.state_variables)
+        assign_all(self._backup.copies, self.state_variables)
 
-    # --- the mathematics of one step --------------------------------------------------
+    @property
+    def generator(self):
+        return self.step.generator
+
+    @property
+    def discriminator(self):
+        return self.step.discriminator
+
+    def export_weights(self) -> list[np.ndarray]:
+        return self.step.export_weights()
+
+    # --- the loop -----------------------------------------------------------------------
     def lr_scale(self) -> tf.Tensor | float:
         """1, then over the last `lr_decay` share of the epochs a linear decay of both
         learning rates towards 0 (reached after the last epoch)."""
@@ -156,70 +109,8 @@ class Trainer(tf.Module):
         left = tf.cast(cfg.epochs - self.epoch, tf.float32)
         return tf.clip_by_value(left / (cfg.lr_decay * cfg.epochs), 0.0, 1.0)
 
-    def discriminator_objective(self, x: tf.Tensor, fake: tf.Tensor) -> tf.Tensor:
-        """D's loss, plus R1 (Mescheder et al. 2018) when r1_gamma > 0: gamma / 2 times
-        the mean squared slope of D's logit at the real samples, which damps D near the
-        equilibrium instead of letting it circle with G."""
-        d = self.discriminator
-        if not self.cfg.r1_gamma:
-            return losses.discriminator_loss(d(x), d(fake))
-        with tf.GradientTape() as inner:
-            inner.watch(x)
-            logit_real = d(x)
-        slope = inner.gradient(logit_real, x)
-        penalty = 0.5 * self.cfg.r1_gamma * tf.reduce_mean(tf.square(slope))
-        return losses.discriminator_loss(logit_real, d(fake)) + penalty
-
-    def update_discriminator(self, x: tf.Tensor, fake: tf.Tensor) -> None:
-        """One Adam step of D on a batch of real and generated samples."""
-        d = self.discriminator
-        with tf.GradientTape() as tape:
-            loss = self.discriminator_objective(x, fake)
-        self.opt_d.apply(tape.gradient(loss, d.params), d.params, self.lr_scale())
-
-    def update_generator(self, z: tf.Tensor) -> None:
-        """One Adam step of G on the same noise, against the updated D."""
-        d, g = self.discriminator, self.generator
-        with tf.GradientTape() as tape:
-            loss = losses.generator_loss(d(g(z)), self.cfg.loss)
-        self.opt_g.apply(tape.gradient(loss, g.params), g.params, self.lr_scale())
-
-    def _step(self, x: tf.Tensor, z: tf.Tensor) -> None:
-        """The tutorial's step: D first, then G, on the same z. With d_steps > 1, D takes
-        that many updates on this batch before G's one (like k in Goodfellow et al.'s
-        algorithm 1, which draws a fresh batch for each): a D closer to its optimum for
-        the current G, whose gradient then points G more steadily towards the data."""
-        fake = self.generator(z)
-        if self.cfg.d_steps == 1:
-            self.update_discriminator(x, fake)
-        else:  # a graph loop, not d_steps traced copies of the update (slow to trace)
-
-            def d_step(k):
-                self.update_discriminator(x, fake)
-                return (k + 1,)
-
-            tf.while_loop(lambda k: k < self.cfg.d_steps, d_step, (tf.constant(0),))
-        self.update_generator(z)
-        if self.slow:
-            tf.cond(self.opt_g.iterations % self.cfg.lookahead_k == 0, self._lookahead, lambda: None)
-        if self.ema:
-            # Warmed up as tf.train.ExponentialMovingAverage(num_updates=t) does: after G's
-            # t-th step the decay is min(ema_decay, (1 + t) / (10 + t)), so the average
-            # forgets G's random initial weights within a few steps and, early on,
-            # follows G closely instead of dragging 200 steps behind it.
-            t = tf.cast(self.opt_g.iterations, tf.float32)
-            decay = tf.minimum(self.cfg.ema_decay, (1.0 + t) / (10.0 + t))
-            for average, weight in zip(self.ema, self.generator.params):
-                average.assign_sub((1.0 - decay) * (average - weight))
-
-    def _lookahead(self) -> None:
-        alpha = self.cfg.lookahead_alpha
-        for slow, fast in zip(self.slow, self.generator.params + self.discriminator.params):
-            slow.assign_add(alpha * (fast - slow))
-            fast.assign(slow)
-
     def _train_on(self, index: tf.Tensor) -> None:
-        self._step(tf.gather(self.real, index), self._noise(index.shape[0]))
+        self.step(tf.gather(self.real, index), self._noise(index.shape[0]), self.lr_scale())
 
     def _noise(self, n: int) -> tf.Tensor:
         """A batch of generator inputs from the run's RNG: U(-1, 1) or N(0, 1)."""
@@ -255,52 +146,24 @@ class Trainer(tf.Module):
         """One epoch the slow, obvious way: eager, one Python call per batch."""
         order = tf.argsort(self.rng.uniform([self.n]), stable=True).numpy()
         for start in range(0, self.n, self.cfg.batch_size):
-            index = order[start:start + self.cfg.batch_size]
-            self._step(tf.gather(self.real, index), self._noise(len(index)))
+            self._train_on(order[start:start + self.cfg.batch_size])
         self.epoch.assign_add(1)
-
-    # --- looking at the current state --------------------------------------------------
-    def _probe(self) -> dict[str, tf.Tensor]:
-        """Losses, D's outputs and gradient norms on the full real set and the fixed probe
-        noise, plus the samples and D on a grid for the animation."""
-        d, g = self.discriminator, self.generator
-        with tf.GradientTape(persistent=True) as tape:
-            fake = g(self.z_probe)
-            logit_real, logit_fake = d(self.real), d(fake)
-            loss_d = losses.discriminator_loss(logit_real, logit_fake)
-            loss_g = losses.generator_loss(logit_fake, self.cfg.loss)
-        grad_norm_d = tf.linalg.global_norm(tape.gradient(loss_d, d.params))
-        grad_norm_g = tf.linalg.global_norm(tape.gradient(loss_g, g.params))
-        return {
-            "loss_d": loss_d,
-            "loss_g": loss_g,
-            "d_real": tf.reduce_mean(tf.sigmoid(logit_real)),
-            "d_fake": tf.reduce_mean(tf.sigmoid(logit_fake)),
-            "grad_norm_d": grad_norm_d,
-            "grad_norm_g": grad_norm_g,
-            "fake": fake[:, 0],
-            "d_grid": tf.sigmoid(d(self.grid))[:, 0],
-        }
 
     def _advance(self, n_epochs: tf.Tensor) -> dict[str, tf.Tensor]:
         """What `fit` does between two stops, in one call: back up every variable, train
         `n_epochs` epochs, then probe the result and check that the weights are finite."""
-        _assign_all(self._backup.copies, self.state_variables)
+        assign_all(self._backup.copies, self.state_variables)
         self._epochs(n_epochs)
-        params = self.generator.params + self.discriminator.params
-        out = self._probe()
-        out["finite"] = tf.reduce_all([tf.reduce_all(tf.math.is_finite(v)) for v in params])
+        out = self.recorder.probe(self.generator, self.discriminator)
+        out["finite"] = tf.reduce_all([tf.reduce_all(tf.math.is_finite(v)) for v in self.step.weights])
         return out
 
     @tf.function(autograph=False)
     def restore_backup(self) -> None:
         """Put back the variables as they were before the last `advance`."""
-        _assign_all(self.state_variables, self._backup.copies)
+        assign_all(self.state_variables, self._backup.copies)
 
-    def export_weights(self) -> list[np.ndarray]:
-        """The generator to export: the moving average if there is one, else G itself."""
-        return [v.numpy() for v in self.ema] if self.ema else self.generator.get_weights()
-
+    # --- the state, for checkpoints -------------------------------------------------------
     @property
     def state_variables(self) -> list[tf.Variable]:
         """Every variable of the run, the RNG's state included (tf.Module's `variables`
@@ -311,8 +174,7 @@ class Trainer(tf.Module):
         return [v.numpy() for v in self.state_variables]
 
     def set_state(self, values: list[np.ndarray]) -> None:
-        for variable, value in zip(self.state_variables, values, strict=True):
-            variable.assign(value)
+        assign_all(self.state_variables, values)
 
 
 class _Untracked:
@@ -323,16 +185,10 @@ class _Untracked:
         self.copies = [tf.Variable(v, trainable=False) for v in variables]
 
 
-def _assign_all(targets, sources) -> None:
-    for target, source in zip(targets, sources, strict=True):
-        target.assign(source)
-
-
 @dataclass
 class FitResult:
     epochs_done: int
     diverged: bool = False
-    rows: list[dict[str, float]] = field(default_factory=list)
 
 
 def fit(trainer: Trainer, kl: Callable[[np.ndarray], float], *,
@@ -349,7 +205,7 @@ def fit(trainer: Trainer, kl: Callable[[np.ndarray], float], *,
     """
     cfg = trainer.cfg
     epoch = int(trainer.epoch.numpy())
-    if epoch == 0 and np.isnan(trainer.history[0, 0].numpy()):
+    if epoch == 0 and np.isnan(trainer.recorder.history[0, 0].numpy()):
         _record(trainer, 0, trainer.advance(tf.constant(0, tf.int64)), kl, on_row)
     everies = [cfg.log_every, cfg.snapshot_every] + ([checkpoint_every] if checkpoint_every else [])
     result = FitResult(epochs_done=epoch)
@@ -376,56 +232,11 @@ def fit(trainer: Trainer, kl: Callable[[np.ndarray], float], *,
     return result
 
 
+
+
 def _record(trainer: Trainer, epoch: int, probe: dict[str, tf.Tensor],
             kl: Callable[[np.ndarray], float],
             on_row: Callable[[int, dict[str, float]], None] | None) -> bool:
-    """Store the probe as a history row and/or frame if `epoch` is due. False if the
-    weights or the probe are not finite (nothing is stored then)."""
-    cfg = trainer.cfg
+    """The recorder's row and/or frame for this stop; False if the weights are not finite."""
     out = {k: v.numpy() for k, v in probe.items()}
-    if not out.pop("finite") or not all(np.all(np.isfinite(v)) for v in out.values()):
-        return False
-    logged = epoch % cfg.log_every == 0 or epoch == cfg.epochs
-    framed = epoch % cfg.snapshot_every == 0 or epoch == cfg.epochs
-    if not (logged or framed):
-        return True
-    out["kl_divergence"] = kl(out["fake"])
-    row = {name: float(out[name]) for name in HISTORY}  # always in HISTORY order
-    # Everything into the trainer's state first, the log call last: an interrupt during
-    # the log then leaves a state (and a checkpoint) with this stop's row *and* frame,
-    # whose resume replays the log.
-    if logged:
-        trainer.history[row_index(epoch, cfg.log_every)].assign([row[name] for name in HISTORY])
-    if framed:
-        i = row_index(epoch, cfg.snapshot_every)
-        trainer.frame_fake[i].assign(out["fake"])
-        trainer.frame_d[i].assign(out["d_grid"])
-        trainer.frame_loss[i].assign([row["loss_d"], row["loss_g"]])
-    if logged and on_row:
-        on_row(epoch, row)
-    return True
-
-
-def history_rows(trainer: Trainer, up_to_epoch: int) -> list[tuple[int, dict[str, float]]]:
-    """The stored history rows up to an epoch (to replay a resumed run's log)."""
-    cfg, table = trainer.cfg, trainer.history.numpy()
-    rows = ((min(i * cfg.log_every, cfg.epochs), row) for i, row in enumerate(table))
-    return [(epoch, dict(zip(HISTORY, map(float, row)))) for epoch, row in rows
-            if epoch <= up_to_epoch and not np.isnan(row[0])]
-
-
-def frames(trainer: Trainer) -> dict[str, np.ndarray]:
-    """The animation's snapshots that were taken: epochs, fake samples, D on the grid."""
-    cfg = trainer.cfg
-    d_grid = trainer.frame_d.numpy()
-    taken = ~np.isnan(d_grid[:, 0])
-    epochs = np.array([min(i * cfg.snapshot_every, cfg.epochs) for i in range(len(d_grid))])
-    loss = trainer.frame_loss.numpy()
-    return {
-        "epoch": epochs[taken],
-        "fake": trainer.frame_fake.numpy()[taken],
-        "d_grid": d_grid[taken],
-        "grid": trainer.grid.numpy()[:, 0],
-        "loss_d": loss[taken, 0],
-        "loss_g": loss[taken, 1],
-    }
+    return bool(out.pop("finite")) and trainer.recorder.record(epoch, out, kl, on_row)

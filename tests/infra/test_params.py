@@ -47,6 +47,8 @@ def test_plain_yaml_exponent_is_read_as_a_float(tmp_path):
     ("train", "epochs", 2.5, ["train.epochs"]),
     ("evaluate", "level", 0.004, ["evaluate.null_repeats", "at least 1249"]),
     ("model", "g_init", "zeros", ["model.g_init"]),
+    ("model", "noise", "gauss", ["model.noise"]),
+    ("train", "d_steps", 0, ["train.d_steps", "greater than or equal to 1"]),
     ("train", "lookahead_alpha", 0, ["train.lookahead_alpha"]),
     ("population", "seeds", "100-x", ["population.seeds", "must look like '100-119'"]),
     ("population", "seeds", "5-3", ["population.seeds", "runs backwards"]),

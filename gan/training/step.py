@@ -1,0 +1,121 @@
+"""The mathematics of one training step: the two networks, their Adam optimizers and the
+optional averages (EMA of G, Lookahead on both), and the tutorial's update order, D then
+G on the same noise."""
+
+from __future__ import annotations
+
+from gan.training import adam, losses, networks
+from gan.training.tf_setup import tf
+
+
+class Step(tf.Module):
+    """The players and how one batch moves them. `cfg` is a trainer.Config."""
+
+    def __init__(self, cfg):
+        super().__init__(name="step")
+        self.cfg = cfg
+        # Built once, then given a seed's starting values by `reset`: a trainer can run
+        # seed after seed on one trace and one XLA compilation (a population).
+        self.generator = networks.generator(cfg.g_input, cfg.g_hidden, cfg.seed, cfg.g_init,
+                                            cfg.g_init_margin)
+        self.discriminator = networks.discriminator(cfg.d_hidden, cfg.seed)
+        self.opt_d = adam.Adam(self.discriminator.params, cfg.lr * cfg.d_lr_ratio, cfg.beta_1,
+                               name="adam_d")
+        self.opt_g = adam.Adam(self.generator.params, cfg.lr, cfg.beta_1, name="adam_g")
+        # Exponential moving average of G's weights (none when ema_decay is 0), warmed up
+        # (see __call__).
+        self.ema = [tf.Variable(v, name="ema") for v in self.generator.params] if cfg.ema_decay else []
+        # Lookahead on both players (Chavdarova et al. 2021): slow copies of every weight
+        # that, every lookahead_k G steps, move lookahead_alpha of the way to the fast
+        # weights, which then restart from them. It damps the rotation around the
+        # equilibrium that plain simultaneous updates keep circling at large steps.
+        self.slow = [tf.Variable(v, name="slow") for v in self.weights] if cfg.lookahead_k else []
+
+    @property
+    def weights(self) -> list[tf.Variable]:
+        """G's weights, then D's."""
+        return self.generator.params + self.discriminator.params
+
+    def reset(self, cfg) -> None:
+        """Back to the starting values of a fresh Step for `cfg` (its seed)."""
+        self.cfg = cfg
+        self.generator.set_weights(networks.generator(
+            cfg.g_input, cfg.g_hidden, cfg.seed, cfg.g_init, cfg.g_init_margin).get_weights())
+        self.discriminator.set_weights(networks.discriminator(cfg.d_hidden, cfg.seed).get_weights())
+        for opt in (self.opt_d, self.opt_g):
+            opt.reset()
+        for copies, sources in ((self.ema, self.generator.params), (self.slow, self.weights)):
+            if copies:
+                assign_all(copies, sources)
+
+    def discriminator_objective(self, x: tf.Tensor, fake: tf.Tensor) -> tf.Tensor:
+        """D's loss, plus R1 (Mescheder et al. 2018) when r1_gamma > 0: gamma / 2 times
+        the mean squared slope of D's logit at the real samples, which damps D near the
+        equilibrium instead of letting it circle with G."""
+        d = self.discriminator
+        if not self.cfg.r1_gamma:
+            return losses.discriminator_loss(d(x), d(fake))
+        with tf.GradientTape() as inner:
+            inner.watch(x)
+            logit_real = d(x)
+        slope = inner.gradient(logit_real, x)
+        penalty = 0.5 * self.cfg.r1_gamma * tf.reduce_mean(tf.square(slope))
+        return losses.discriminator_loss(logit_real, d(fake)) + penalty
+
+    def update_discriminator(self, x: tf.Tensor, fake: tf.Tensor, lr_scale=1.0) -> None:
+        """One Adam step of D on a batch of real and generated samples."""
+        d = self.discriminator
+        with tf.GradientTape() as tape:
+            loss = self.discriminator_objective(x, fake)
+        self.opt_d.apply(tape.gradient(loss, d.params), d.params, lr_scale)
+
+    def update_generator(self, z: tf.Tensor, lr_scale=1.0) -> None:
+        """One Adam step of G on the same noise, against the updated D."""
+        d, g = self.discriminator, self.generator
+        with tf.GradientTape() as tape:
+            loss = losses.generator_loss(d(g(z)), self.cfg.loss)
+        self.opt_g.apply(tape.gradient(loss, g.params), g.params, lr_scale)
+
+    def __call__(self, x: tf.Tensor, z: tf.Tensor, lr_scale=1.0) -> None:
+        """The tutorial's step: D first, then G, on the same z. With d_steps > 1, D takes
+        that many updates on this batch before G's one (like k in Goodfellow et al.'s
+        algorithm 1, which draws a fresh batch for each): a D closer to its optimum for
+        the current G, whose gradient then points G more steadily towards the data.
+        `lr_scale` multiplies both learning rates (the trainer's decay)."""
+        fake = self.generator(z)
+        if self.cfg.d_steps == 1:
+            self.update_discriminator(x, fake, lr_scale)
+        else:  # a graph loop, not d_steps traced copies of the update (slow to trace)
+
+            def d_step(k):
+                self.update_discriminator(x, fake, lr_scale)
+                return (k + 1,)
+
+            tf.while_loop(lambda k: k < self.cfg.d_steps, d_step, (tf.constant(0),))
+        self.update_generator(z, lr_scale)
+        if self.slow:
+            tf.cond(self.opt_g.iterations % self.cfg.lookahead_k == 0, self._lookahead, lambda: None)
+        if self.ema:
+            # Warmed up as tf.train.ExponentialMovingAverage(num_updates=t) does: after G's
+            # t-th step the decay is min(ema_decay, (1 + t) / (10 + t)), so the average
+            # forgets G's random initial weights within a few steps and, early on,
+            # follows G closely instead of dragging 200 steps behind it.
+            t = tf.cast(self.opt_g.iterations, tf.float32)
+            decay = tf.minimum(self.cfg.ema_decay, (1.0 + t) / (10.0 + t))
+            for average, weight in zip(self.ema, self.generator.params, strict=True):
+                average.assign_sub((1.0 - decay) * (average - weight))
+
+    def _lookahead(self) -> None:
+        alpha = self.cfg.lookahead_alpha
+        for slow, fast in zip(self.slow, self.weights, strict=True):
+            slow.assign_add(alpha * (fast - slow))
+            fast.assign(slow)
+
+    def export_weights(self) -> list:
+        """The generator to export: the moving average if there is one, else G itself."""
+        return [v.numpy() for v in self.ema] if self.ema else self.generator.get_weights()
+
+
+def assign_all(targets, sources) -> None:
+    for target, source in zip(targets, sources, strict=True):
+        target.assign(source)
