@@ -1,7 +1,7 @@
 """Stage `evaluate`: score the exported generator against data/real.npy.
 
 Writes reports/metrics.json (the headline numbers `dvc metrics diff` compares),
-reports/evaluation.json (the rest: per-metric p-values and floors, the raw generator) and
+reports/evaluation.json (the rest: per-metric p-values and critical values, the raw generator) and
 reports/eval.npz (the samples and D outputs the `plot` stage draws, so that stage needs
 no TensorFlow).
 """
@@ -14,7 +14,6 @@ if not __package__:  # run as a file, where `gan` cannot be imported
 
 import json
 
-import numpy as np
 
 from gan.infra import cpu_pin, data, files, params
 from gan.stats import evaluation
@@ -79,7 +78,7 @@ def main() -> None:
     print(f"evaluate: generator {verdict} {dist.label()} at this sample size "
           f"(p = {scores['p_value']:.3f}, level {ev.level}); "
           + ", ".join(f"{k} {scores[k]:.4f} (p {scores['p_values'][k]:.3f})"
-                      for k in evaluation.VERDICT)
+                      for k in evaluation.VERDICT_METRICS)
           + ("; MODE COLLAPSE" if scores["mode_collapse"] else "")
           + ("; DISCRIMINATOR BLIND (affine over the data)" if scores["discriminator_blind"] else "")
           + ("; TRAINING DIVERGED" if scores["diverged"] else ""))

@@ -49,7 +49,7 @@ def test_repro_writes_every_output_and_leaves_a_clean_status(project):
     details = json.loads((project / "reports/evaluation.json").read_text())
     for key in ["js_divergence", "fake_mean", "fake_std", "loss_d", "loss_g"]:
         assert isinstance(details[key], float), key
-    assert set(details["floor"]) == set(details["p_values"]) == set(evaluation.VERDICT)
+    assert set(details["critical_value"]) == set(details["p_values"]) == set(evaluation.VERDICT_METRICS)
     assert details["epochs_done"] == TINY["train"]["epochs"]
     assert isinstance(details["raw"]["p_value"], float)
     assert json.loads(dvc("status", "--json", cwd=project).stdout) == {}
@@ -76,7 +76,7 @@ def test_mixture_data_runs_and_reports_mode_coverage(workspace):
     assert abs(np.mean(np.abs(real)) - 2.0) < 0.3  # two modes at -2 and 2
     details = json.loads((workspace / "reports/evaluation.json").read_text())
     assert 0.0 <= details["modes_captured"] <= 1.0 and 0.0 <= details["near_mode"] <= 1.0
-    assert "floor" in details
+    assert "critical_value" in details
     assert isinstance(json.loads((workspace / "reports/metrics.json").read_text())["indistinguishable"], bool)
 
 

@@ -31,14 +31,14 @@ def permutation_null(real: np.ndarray, fake: np.ndarray, repeats: int, rng, **bi
     for _ in range(repeats):
         rng.shuffle(pooled)
         s = evaluation.verdict_scores(pooled[:n], pooled[n:], **bins)
-        rows.append([s[k] for k in evaluation.VERDICT])
+        rows.append([s[k] for k in evaluation.VERDICT_METRICS])
     return np.array(rows)
 
 
 def old_floor(dist: Mixture, n_real: int, n_fake: int, rng, **bins) -> np.ndarray:
     rows = [evaluation.verdict_scores(dist.sample(n_real, rng)[:, 0], dist.sample(n_fake, rng)[:, 0], **bins)
             for _ in range(200)]
-    return np.quantile([[r[k] for k in evaluation.VERDICT] for r in rows], 0.95, axis=0)
+    return np.quantile([[r[k] for k in evaluation.VERDICT_METRICS] for r in rows], 0.95, axis=0)
 
 
 def main() -> None:
@@ -60,14 +60,14 @@ def main() -> None:
         ours, old, perm = [], [], []
         for i in range(args.draws):
             scores = evaluation.verdict_scores(real, dist.sample(n_fake, rng)[:, 0], **bins)
-            ours.append(evaluation.two_sample_test(scores, null, ev.level, with_floors=False)["indistinguishable"])
-            old.append(all(scores[k] <= f for k, f in zip(evaluation.VERDICT, floor)))
+            ours.append(evaluation.two_sample_test(scores, null, ev.level, with_critical_values=False)["indistinguishable"])
+            old.append(all(scores[k] <= f for k, f in zip(evaluation.VERDICT_METRICS, floor)))
             if i < args.permutation_draws:
                 fake = dist.sample(n_fake, rng)[:, 0]
                 s = evaluation.verdict_scores(real, fake, **bins)
                 perm.append(evaluation.two_sample_test(
                     s, permutation_null(real, fake, args.permutations, rng, **bins),
-                    ev.level, with_floors=False)["indistinguishable"])
+                    ev.level, with_critical_values=False)["indistinguishable"])
         row = {"data_seed": data_seed, "real_mean": float(real.mean()), "real_std": float(real.std()),
                "test": float(np.mean(ours)), "permutation": float(np.mean(perm)),
                "old_floor": float(np.mean(old)), "draws": args.draws,

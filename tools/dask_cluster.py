@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 import gan  # noqa: F401  (the pin, before anything loads numpy)
+from gan.infra import cpu_pin  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 USAGE = ("usage: python -m tools.dask_cluster scheduler [--port 8786]\n"
@@ -39,8 +40,7 @@ def command(args: list[str]) -> list[str]:
     known, rest = parser.parse_known_args(args[2:])
     if known.nthreads != 1:
         sys.exit("error: a population's worker runs one thread (its tasks share one trainer)")
-    nworkers = (str(len(os.sched_getaffinity(0))) if known.nworkers == "auto"
-                else known.nworkers)
+    nworkers = str(cpu_pin.usable_cores()) if known.nworkers == "auto" else known.nworkers
     return [dask, "worker", args[1], *rest, "--nworkers", nworkers, "--nthreads", "1"]
 
 

@@ -161,9 +161,9 @@ class PopulationParams(_Section):
 
     def worker_count(self) -> int:
         """Local worker processes: `workers`, or one per core this process may use."""
-        import os
+        from gan.infra import cpu_pin
 
-        return len(os.sched_getaffinity(0)) if self.workers == "auto" else int(self.workers)
+        return cpu_pin.usable_cores() if self.workers == "auto" else int(self.workers)
 
 
 # The tutorial's own setup (`make tutorial`): its network, loss, batch size, epochs and

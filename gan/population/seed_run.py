@@ -76,7 +76,7 @@ def train_and_score(raw_params: dict[str, Any], real: np.ndarray, seed: int,
     scores = evaluation.assess(
         real, generate(trainer.export_weights()), generate(trainer.generator.get_weights()),
         lambda x: discriminator.logit(x=x)["logit"].numpy(), dist=Mixture.from_params(p["data"]),
-        null=null, floors=False, **ev.model_dump(include={"level", "collapse_ratio", "collapse_atom"}),
+        null=null, critical_values=False, **ev.model_dump(include={"level", "collapse_ratio", "collapse_atom"}),
         **bins)
     scores.update(seed=seed, diverged=result.diverged, epochs_done=result.epochs_done,
                   raw_p_value=scores["raw"]["p_value"],

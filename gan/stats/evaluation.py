@@ -12,7 +12,7 @@ from gan.stats import metrics
 from gan.stats.distributions import Mixture
 
 # The metrics the test of `indistinguishable` combines.
-VERDICT = ("wasserstein_1", "ks_statistic", "kl_divergence", "mean_error", "std_error")
+VERDICT_METRICS = ("wasserstein_1", "ks_statistic", "kl_divergence", "mean_error", "std_error")
 
 
 def sigmoid(logit: np.ndarray) -> np.ndarray:
@@ -24,7 +24,7 @@ def softplus(x: np.ndarray) -> np.ndarray:
 
 
 def verdict_scores(real: np.ndarray, fake: np.ndarray, **bins) -> dict[str, float]:
-    """The distances of gan.stats.metrics and the errors of the mean and std: every VERDICT
+    """The distances of gan.stats.metrics and the errors of the mean and std: every VERDICT_METRICS
     number (NaN for non-finite fakes). Cheap, because the test scores hundreds of samples."""
     out = metrics.distances(real, fake, **bins)
     real, fake = np.asarray(real, np.float64), np.asarray(fake, np.float64)
@@ -42,13 +42,13 @@ def sample_scores(real: np.ndarray, fake: np.ndarray, **bins) -> dict[str, float
 
 def null_scores(dist: Mixture, real: np.ndarray, n_fake: int, *, repeats: int, seed: int,
                 **bins) -> np.ndarray:
-    """VERDICT scores (rows: repeats, columns: VERDICT) of `repeats` exact samples of the
+    """VERDICT_METRICS scores (rows: repeats, columns: VERDICT_METRICS) of `repeats` exact samples of the
     real distribution, each of `n_fake` points, against this one real set: what a perfect
     generator scores against *this* data. Holding the real set fixed is what makes the
     test calibrated for every data set, not only on average over them (docs/verdict.md)."""
     rng = np.random.default_rng([seed, 1])  # a stream apart from the noise of the same seed
     rows = [verdict_scores(real, dist.sample(n_fake, rng), **bins) for _ in range(repeats)]
-    return np.array([[row[key] for key in VERDICT] for row in rows])
+    return np.array([[row[key] for key in VERDICT_METRICS] for row in rows])
 
 
 def _p_values(table: np.ndarray) -> np.ndarray:
@@ -68,7 +68,7 @@ def _joint_p(observed: np.ndarray, null: np.ndarray) -> tuple[float, np.ndarray]
     return float(np.mean(smallest <= smallest[0])), p[0]
 
 
-def _floor(null: np.ndarray, k: int, level: float) -> float:
+def _critical_value(null: np.ndarray, k: int, level: float) -> float:
     """The smallest value of metric k that the test rejects when the other four metrics
     sit at their null medians (found by bisection over the null's own values, where the
     decision can change; inf if no value is rejected)."""
@@ -93,9 +93,9 @@ def _floor(null: np.ndarray, k: int, level: float) -> float:
 
 
 def two_sample_test(scores: dict[str, float], null: np.ndarray, level: float,
-                    with_floors: bool = True) -> dict[str, object]:
+                    with_critical_values: bool = True) -> dict[str, object]:
     """Could `scores` come from a perfect generator? A Monte Carlo test at `level` for the
-    five VERDICT metrics together (min-p, as Westfall and Young):
+    five VERDICT_METRICS metrics together (min-p, as Westfall and Young):
 
     - each metric's p-value: the share of the samples (the null ones and the generator)
       scoring at least as badly as the generator;
@@ -104,18 +104,19 @@ def two_sample_test(scores: dict[str, float], null: np.ndarray, level: float,
       the five metrics together reject a perfect generator at most `level` of the time,
       and no metric needs its own correction.
 
-    `floor` is each metric's critical value: a generator scoring at least that on the
-    metric, with the other four at their null medians, is rejected (and just below it,
-    is not). Non-finite scores count as the worst possible. `with_floors=False` skips the
-    floors (a bisection each), for callers that test thousands of samples.
+    `critical_value` is, per metric, the score from which a generator is rejected when
+    the other four sit at their null medians (just below it, it is not). Non-finite scores
+    count as the worst possible. `with_critical_values=False` skips them (a bisection
+    each), for callers that test thousands of samples.
     """
-    observed = np.array([scores[key] for key in VERDICT], dtype=np.float64)
+    observed = np.array([scores[key] for key in VERDICT_METRICS], dtype=np.float64)
     observed = np.where(np.isfinite(observed), observed, np.inf)
     joint, p = _joint_p(observed, null)
     out: dict[str, object] = {"p_value": joint,
-                              "p_values": {key: float(v) for key, v in zip(VERDICT, p)}}
-    if with_floors:
-        out["floor"] = {key: _floor(null, k, level) for k, key in enumerate(VERDICT)}
+                              "p_values": {key: float(v) for key, v in zip(VERDICT_METRICS, p)}}
+    if with_critical_values:
+        out["critical_value"] = {key: _critical_value(null, k, level)
+                                 for k, key in enumerate(VERDICT_METRICS)}
     out["indistinguishable"] = joint > level
     return out
 
@@ -159,7 +160,7 @@ def discriminator_blind(grid: np.ndarray, logit_grid: np.ndarray) -> bool:
     return bool(np.ptp(slope) < BLIND_KINK)
 
 
-def score(real: np.ndarray, fake: np.ndarray, logit_real: np.ndarray, logit_fake: np.ndarray,
+def measure(real: np.ndarray, fake: np.ndarray, logit_real: np.ndarray, logit_fake: np.ndarray,
           *, dist: Mixture, collapse_ratio: float, collapse_atom: float,
           logit_grid: np.ndarray | None = None, **bins) -> dict[str, object]:
     """The metrics of one generator. Losses are the tutorial's minimax pair, from the
@@ -186,7 +187,7 @@ def score(real: np.ndarray, fake: np.ndarray, logit_real: np.ndarray, logit_fake
 
 
 # What `dvc exp show` and `dvc metrics diff` compare (reports/metrics.json). The rest of an
-# evaluation (per-metric p-values and floors, the raw generator, moments, losses) is in
+# evaluation (per-metric p-values and critical values, the raw generator, moments, losses) is in
 # reports/evaluation.json: not a metrics file, so not a column each in `dvc exp show`.
 HEADLINE = ("p_value", "indistinguishable", "wasserstein_1", "ks_statistic", "kl_divergence",
             "mean_error", "std_error", "d_real_mean", "d_fake_mean",
@@ -197,17 +198,17 @@ RAW_KEYS = ("wasserstein_1", "ks_statistic", "kl_divergence", "mean_error", "std
 
 def assess(real: np.ndarray, fake: np.ndarray, raw_fake: np.ndarray,
            logit: Callable[[np.ndarray], np.ndarray], *, dist: Mixture, null: np.ndarray,
-           level: float, collapse_ratio: float, collapse_atom: float, floors: bool = True,
+           level: float, collapse_ratio: float, collapse_atom: float, critical_values: bool = True,
            **bins) -> dict[str, Any]:
     """Everything known about one trained run, from its generated samples (`fake` from the
     exported generator, `raw_fake` from G itself, both on the evaluation noise) and D's
     logit: the one scoring path of the `evaluate` stage, the population and the gate."""
     grid = data_grid(real)
-    out = score(real, fake, logit(real), logit(fake), dist=dist, collapse_ratio=collapse_ratio,
+    out = measure(real, fake, logit(real), logit(fake), dist=dist, collapse_ratio=collapse_ratio,
                 collapse_atom=collapse_atom, logit_grid=logit(grid), **bins)
-    out.update(two_sample_test(out, null, level, with_floors=floors))
+    out.update(two_sample_test(out, null, level, with_critical_values=critical_values))
     raw = sample_scores(real, raw_fake, **bins)
-    raw_test = two_sample_test(raw, null, level, with_floors=False)
+    raw_test = two_sample_test(raw, null, level, with_critical_values=False)
     out["raw"] = {**{k: raw[k] for k in RAW_KEYS}, "p_value": raw_test["p_value"],
                   "indistinguishable": raw_test["indistinguishable"]}
     return out

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from gan.stats import pass_rates
 
-FLAGGED_SCORE = (-1.0, 0.0)
+FLAGGED_RANK = (-1.0, 0.0)
 
 
 class Rules(BaseModel):
@@ -44,12 +44,12 @@ class Rules(BaseModel):
                 for e in exc.errors())) from None
 
 
-def score(run: dict[str, Any]) -> tuple[float, float]:
+def rank_key(run: dict[str, Any]) -> tuple[float, float]:
     """How good one run is, as a sortable key: the verdict's joint p-value, ties (runs at
     the test's smallest or largest p) broken by the smaller Wasserstein-1 distance.
     A flagged run (collapse, blind discriminator, divergence) ranks below every other."""
     if pass_rates.flagged(run) or run.get("p_value") is None:
-        return FLAGGED_SCORE
+        return FLAGGED_RANK
     w1 = run.get("wasserstein_1")
     return (float(run["p_value"]), -float(w1) if w1 is not None and math.isfinite(w1) else -math.inf)
 
@@ -108,7 +108,7 @@ def judge(change: list[dict[str, Any]], base: list[dict[str, Any]] | None,
                      f"({rules['min_pass_rate']:.0%}) must")
     p_value = None
     if base and n:
-        p_value = rank_test([score(r) for r in change], [score(r) for r in base])
+        p_value = rank_test([rank_key(r) for r in change], [rank_key(r) for r in base])
         if p_value <= rules["level"]:
             found.append(f"worse than the baseline: rank test p = {p_value:.4g} <= level "
                          f"{rules['level']} (the change's runs rank below the baseline's)")

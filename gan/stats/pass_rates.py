@@ -35,29 +35,29 @@ def ecdf(p_values: list[float]) -> list[dict[str, float]]:
             for i, p in enumerate(ordered)]
 
 
-def flagged(row: dict[str, Any], prefix: str = "") -> bool:
+def flagged(row: dict[str, Any]) -> bool:
     """Does the run report its own failure: mode collapse, a blind discriminator or
     divergence?"""
-    return bool(row.get(prefix + "mode_collapse") or row.get("discriminator_blind")
+    return bool(row.get("mode_collapse") or row.get("discriminator_blind")
                 or row.get("diverged"))
 
 
-def outcome(row: dict[str, Any], prefix: str = "") -> str:
+def outcome(row: dict[str, Any]) -> str:
     """'pass' (indistinguishable), 'flagged' (a failure the run reports, see `flagged`),
     or 'silent' (neither: a failure only the verdict shows)."""
-    if row.get(prefix + "indistinguishable"):
+    if row.get("indistinguishable"):
         return "pass"
-    return "flagged" if flagged(row, prefix) else "silent"
+    return "flagged" if flagged(row) else "silent"
 
 
-def summarise(rows: list[dict[str, Any]], prefix: str = "") -> dict[str, Any]:
+def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
     """Pass rate with its interval, failures by kind, median distances."""
-    kinds = [outcome(row, prefix) for row in rows]
+    kinds = [outcome(row) for row in rows]
     n, passed = len(rows), kinds.count("pass")
     lo, hi = wilson(passed, n)
 
     def median(key: str) -> float | None:
-        values = [row[prefix + key] for row in rows if row.get(prefix + key) is not None]
+        values = [row[key] for row in rows if row.get(key) is not None]
         return statistics.median(values) if values else None
 
     return {"runs": n, "passed": passed, "pass_rate": passed / n if n else None,

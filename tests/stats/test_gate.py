@@ -63,10 +63,10 @@ def test_a_flagged_run_ranks_below_every_scored_run_and_ties_break_by_w1():
     good = {"p_value": 0.001, "indistinguishable": False, "wasserstein_1": 0.2}
     better = {**good, "wasserstein_1": 0.1}
     flagged = {**better, "p_value": 0.9, "mode_collapse": True}
-    assert gate.score(flagged) < gate.score(good) < gate.score(better)
-    assert gate.score({**better, "diverged": True}) == gate.FLAGGED_SCORE
+    assert gate.rank_key(flagged) < gate.rank_key(good) < gate.rank_key(better)
+    assert gate.rank_key({**better, "diverged": True}) == gate.FLAGGED_RANK
     passing_but_flagged = {**better, "indistinguishable": True, "discriminator_blind": True}
-    assert gate.score(passing_but_flagged) == gate.FLAGGED_SCORE
+    assert gate.rank_key(passing_but_flagged) == gate.FLAGGED_RANK
 
 
 def test_reseeds_of_the_shipped_defaults_pass():
@@ -155,4 +155,4 @@ def test_the_committed_population_is_read_back_as_the_stage_wrote_it():
     summary = json.loads((ROOT / "reports/population.json").read_text())
     assert len(runs) == 20
     assert sum(bool(r["indistinguishable"]) for r in runs) == round(summary["pass_rate"] * 20)
-    assert all(isinstance(gate.score(r)[0], float) for r in runs)
+    assert all(isinstance(gate.rank_key(r)[0], float) for r in runs)
