@@ -10,7 +10,7 @@ export DVC_NO_ANALYTICS := 1
 # DVC's queue workers start `dvc` by name, so the venv's bin folder goes first on PATH.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: setup repro test bench sweep sweep-report scheduler worker lint-workflows tutorial check-metrics show cpu clean
+.PHONY: setup repro test lint format bench sweep sweep-report scheduler worker lint-workflows tutorial check-metrics show cpu clean
 
 setup: $(STAMP)
 
@@ -29,6 +29,16 @@ repro: setup
 # One worker per core, each test file on one worker (its module fixtures built once)
 test: setup
 	$(BIN)/python -m pytest -n auto --dist loadfile
+
+# ruff, configured in pyproject.toml: lint and formatting checked (CI runs it); `make
+# format` rewrites both
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
 
 bench: setup
 	$(BIN)/python -m benchmarks.train_speed

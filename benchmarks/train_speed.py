@@ -31,9 +31,9 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-
 from gan.infra import cpu_pin, files
+
+import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results.json"
@@ -49,8 +49,9 @@ def measured(args: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, fl
         "if done.returncode: sys.exit(done.stderr)\n"
         "print(wall, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)\n"
     )
-    out = subprocess.run([sys.executable, "-c", probe, *args], cwd=cwd, env=env,
-                         capture_output=True, text=True, check=True).stdout.split()
+    out = subprocess.run(
+        [sys.executable, "-c", probe, *args], cwd=cwd, env=env, capture_output=True, text=True, check=True
+    ).stdout.split()
     return float(out[0]), float(out[1])
 
 
@@ -75,9 +76,16 @@ def tutorial_step_ms(real: np.ndarray, epochs: int) -> dict[str, float]:
 
     cfg = default_config()
     steps_per_epoch = math.ceil(len(real) / cfg.batch_size)
-    times = tutorial_loop.run(real, epochs + 1, d_hidden=cfg.d_hidden, g_input=cfg.g_input,
-                              g_hidden=cfg.g_hidden, lr=cfg.lr, batch_size=cfg.batch_size,
-                              seed=cfg.seed)[steps_per_epoch:]  # the first epoch warms up
+    times = tutorial_loop.run(
+        real,
+        epochs + 1,
+        d_hidden=cfg.d_hidden,
+        g_input=cfg.g_input,
+        g_hidden=cfg.g_hidden,
+        lr=cfg.lr,
+        batch_size=cfg.batch_size,
+        seed=cfg.seed,
+    )[steps_per_epoch:]  # the first epoch warms up
     return {"ms_per_step": 1000 * statistics.median(times), "steps_timed": len(times)}
 
 
@@ -100,26 +108,33 @@ def trainer_step_ms(real: np.ndarray, xla: bool, epochs: int, **overrides) -> di
         start = time.perf_counter()
         t.run_epochs(tf.constant(epochs, tf.int64))
         runs.append((time.perf_counter() - start) / (epochs * steps_per_epoch))
-    return {"ms_per_step": 1000 * min(runs), "ms_per_step_median": 1000 * statistics.median(runs),
-            "trace_compile_s": first - one_epoch}
+    return {
+        "ms_per_step": 1000 * min(runs),
+        "ms_per_step_median": 1000 * statistics.median(runs),
+        "trace_compile_s": first - one_epoch,
+    }
 
 
 def pipeline_times(quick: bool) -> dict[str, float]:
     """Stage and `dvc repro` wall times in a temporary copy of the repository."""
-    env = {**os.environ, "DVC_NO_ANALYTICS": "1", "GAN_PYTHON": sys.executable,
-           "GAN_NO_RESUME": "1"}
+    env = {**os.environ, "DVC_NO_ANALYTICS": "1", "GAN_PYTHON": sys.executable, "GAN_NO_RESUME": "1"}
     out: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
         repo = Path(tmp) / "repo"
-        tracked = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True,
-                                 check=True).stdout.decode().split("\0")
+        tracked = (
+            subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True)
+            .stdout.decode()
+            .split("\0")
+        )
         for name in filter(None, tracked):
             if (ROOT / name).is_file():
                 (repo / name).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(ROOT / name, repo / name)
-        for cmd in (["git", "init", "-q"], ["git", "add", "-A"],
-                    ["git", "-c", "user.name=bench", "-c", "user.email=bench@localhost",
-                     "commit", "-qm", "bench"]):
+        for cmd in (
+            ["git", "init", "-q"],
+            ["git", "add", "-A"],
+            ["git", "-c", "user.name=bench", "-c", "user.email=bench@localhost", "commit", "-qm", "bench"],
+        ):
             subprocess.run(cmd, cwd=repo, check=True, capture_output=True)
         dvc = [sys.executable, "-m", "dvc"]
         for stage in ("check_params", "sample", "train", "evaluate", "plot", "population"):
@@ -128,7 +143,8 @@ def pipeline_times(quick: bool) -> dict[str, float]:
             print(f"  stage {stage}: {wall:.1f} s, peak {peak:.0f} MB", flush=True)
         if not quick:
             out["dvc_repro_force_s"], out["dvc_repro_force_peak_mb"] = measured(
-                [*dvc, "repro", "-f"], repo, env)
+                [*dvc, "repro", "-f"], repo, env
+            )
             print(f"  dvc repro -f: {out['dvc_repro_force_s']:.1f} s", flush=True)
             out["dvc_repro_noop_s"], _ = measured([*dvc, "repro"], repo, env)
             print(f"  dvc repro (nothing to do): {out['dvc_repro_noop_s']:.1f} s", flush=True)
@@ -161,8 +177,12 @@ def main() -> None:
     xla = trainer_step_ms(real, xla=True, epochs=250)
     print(f"  {xla['ms_per_step']:.3f} ms/step, compile {xla['trace_compile_s']:.2f} s", flush=True)
     print("import tensorflow (a fresh process) ...", flush=True)
-    import_tf = min(measured([sys.executable, "-c", "import gan; from gan.training.tf_setup import tf"],
-                             ROOT, dict(os.environ))[0] for _ in range(3))
+    import_tf = min(
+        measured(
+            [sys.executable, "-c", "import gan; from gan.training.tf_setup import tf"], ROOT, dict(os.environ)
+        )[0]
+        for _ in range(3)
+    )
     print(f"  {import_tf:.2f} s", flush=True)
     print("pipeline ...", flush=True)
     pipeline = pipeline_times(args.quick)
@@ -170,9 +190,14 @@ def main() -> None:
     import tensorflow as tf
 
     results = {
-        "machine": {"cpu": cpu_pin.cpu_name(), "cores": os.cpu_count(), "python": platform.python_version(),
-                    "tensorflow": tf.__version__, "isa": cpu_pin.apply(),
-                    "avx512f": "avx512f" in cpu_pin.cpu_flags()},
+        "machine": {
+            "cpu": cpu_pin.cpu_name(),
+            "cores": os.cpu_count(),
+            "python": platform.python_version(),
+            "tensorflow": tf.__version__,
+            "isa": cpu_pin.apply(),
+            "avx512f": "avx512f" in cpu_pin.cpu_flags(),
+        },
         "tutorial_eager": tutorial,
         "trainer_tutorial_setup": same,
         "trainer": fast,
@@ -194,16 +219,24 @@ def main() -> None:
     print(f"| tutorial eager step | {tutorial['ms_per_step']:.2f} ms |")
     print(f"| project trainer step, tutorial's setup (steady state) | {same['ms_per_step']:.3f} ms |")
     print(f"| speed-up | {results['speedup_vs_tutorial']:.0f}x |")
-    print(f"| with XLA, tutorial's setup: step / compile / speed-up | {same_xla['ms_per_step']:.3f} ms / "
-          f"{same_xla['trace_compile_s']:.2f} s / {results['speedup_vs_tutorial_xla']:.0f}x |")
-    print(f"| project trainer step, defaults ({results['d_steps']} D updates) | {fast['ms_per_step']:.3f} ms |")
+    print(
+        f"| with XLA, tutorial's setup: step / compile / speed-up | {same_xla['ms_per_step']:.3f} ms / "
+        f"{same_xla['trace_compile_s']:.2f} s / {results['speedup_vs_tutorial_xla']:.0f}x |"
+    )
+    print(
+        f"| project trainer step, defaults ({results['d_steps']} D updates) | {fast['ms_per_step']:.3f} ms |"
+    )
     print(f"| trainer trace time (defaults) | {fast['trace_compile_s']:.2f} s |")
     print(f"| with XLA: step / compile | {xla['ms_per_step']:.3f} ms / {xla['trace_compile_s']:.2f} s |")
     print(f"| import tensorflow | {import_tf:.2f} s |")
-    print(f"| train stage minus import tensorflow (target: 4 s) | "
-          f"{results['train_stage_minus_import_s']:.1f} s |")
-    print(f"| population stage, {os.cpu_count()} cores (target: 40 s on 2) | "
-          f"{pipeline['stage_population_s']:.1f} s |")
+    print(
+        f"| train stage minus import tensorflow (target: 4 s) | "
+        f"{results['train_stage_minus_import_s']:.1f} s |"
+    )
+    print(
+        f"| population stage, {os.cpu_count()} cores (target: 40 s on 2) | "
+        f"{pipeline['stage_population_s']:.1f} s |"
+    )
     for key, value in pipeline.items():
         unit = "MB" if key.endswith("_mb") else "s"
         print(f"| {key} | {value:.1f} {unit} |")

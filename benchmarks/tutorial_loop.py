@@ -8,23 +8,27 @@ from __future__ import annotations
 
 import time
 
+from gan.training.tf_setup import tf
+
 import keras
 import numpy as np
-
-from gan.training.tf_setup import tf
 
 
 def clip_log(x):
     return tf.math.log(x + 1e-8)
 
 
-def run(real_data: np.ndarray, epochs: int, d_hidden=8, g_input=8, g_hidden=4, lr=5e-4,
-        batch_size=300, seed=0) -> list[float]:
+def run(
+    real_data: np.ndarray, epochs: int, d_hidden=8, g_input=8, g_hidden=4, lr=5e-4, batch_size=300, seed=0
+) -> list[float]:
     """Train like the tutorial; returns the wall time of every step (D + G update)."""
     tf.random.set_seed(seed)
     np.random.seed(seed)
-    batches = tf.data.Dataset.from_tensor_slices(real_data) \
-        .shuffle(buffer_size=real_data.shape[0]).batch(batch_size=batch_size)
+    batches = (
+        tf.data.Dataset.from_tensor_slices(real_data)
+        .shuffle(buffer_size=real_data.shape[0])
+        .batch(batch_size=batch_size)
+    )
 
     def var(*shape):
         return tf.Variable(tf.random.normal(shape=shape))
@@ -51,7 +55,7 @@ def run(real_data: np.ndarray, epochs: int, d_hidden=8, g_input=8, g_hidden=4, l
     def minimize(opt, loss_fn, var_list):
         with tf.GradientTape() as tape:
             loss = loss_fn()
-        opt.apply_gradients(zip(tape.gradient(loss, var_list), var_list))
+        opt.apply_gradients(zip(tape.gradient(loss, var_list), var_list, strict=True))
 
     opt_d = keras.optimizers.Adam(learning_rate=lr)
     opt_g = keras.optimizers.Adam(learning_rate=lr)
@@ -60,7 +64,8 @@ def run(real_data: np.ndarray, epochs: int, d_hidden=8, g_input=8, g_hidden=4, l
         for x_batch in batches:
             start = time.perf_counter()
             z_batch = make_z(x_batch.shape[0])
-            minimize(opt_d, lambda: loss_discriminator(x_batch, z_batch), theta_d)
-            minimize(opt_g, lambda: loss_generator(z_batch), theta_g)
+            # the lambdas are called at once, inside this iteration
+            minimize(opt_d, lambda: loss_discriminator(x_batch, z_batch), theta_d)  # noqa: B023
+            minimize(opt_g, lambda: loss_generator(z_batch), theta_g)  # noqa: B023
             step_times.append(time.perf_counter() - start)
     return step_times

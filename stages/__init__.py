@@ -11,7 +11,6 @@ from pathlib import Path
 # `make setup` copies requirements.lock into the venv: without it, this is not the
 # project's interpreter (a bare `python3 -m stages.train`), and numpy may not even exist.
 if not (Path(sys.prefix) / "requirements.lock").is_file():
-    sys.exit("stages run in the project's .venv: `make setup`, then `sh stages/run NAME` "
-             "or `dvc repro NAME`")
+    sys.exit("stages run in the project's .venv: `make setup`, then `sh stages/run NAME` or `dvc repro NAME`")
 
-import gan  # noqa: E402, F401
+import gan  # noqa: F401

@@ -9,10 +9,10 @@ here, with every output of the last good run still in place.
 """
 
 if not __package__:  # run as a file, where `gan` cannot be imported
-    raise SystemExit("run a stage the way DVC does: `sh stages/run check_params` or "
-                     "`dvc repro check_params`")
+    raise SystemExit("run a stage the way DVC does: `sh stages/run check_params` or `dvc repro check_params`")
 
 from gan.infra import files, params
+
 from stages.cli import PARAMS, run
 
 OUT = "reports/params_checked.txt"
@@ -25,7 +25,8 @@ def main() -> None:
     if p["train"].batch_size > p["data"].n_samples:
         raise params.ParamsError(
             f"{PARAMS}: train.batch_size ({p['train'].batch_size}) is larger than "
-            f"data.n_samples ({p['data'].n_samples})")
+            f"data.n_samples ({p['data'].n_samples})"
+        )
     files.write_bytes(OUT, CONTENT)
     print(f"check_params: {PARAMS} is valid")
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from gan.infra import cpu_pin
 from gan.infra.data import DataError
@@ -16,8 +16,9 @@ from gan.infra.params import ParamsError
 PARAMS = "params.yaml"
 
 
-def run(main: Callable[[], None], skip_teardown: bool = False,
-        errors: tuple[type[Exception], ...] = ()) -> None:
+def run(
+    main: Callable[[], None], skip_teardown: bool = False, errors: tuple[type[Exception], ...] = ()
+) -> None:
     """Run a stage's main; bad input (and any of `errors`) becomes one line and exit code 2.
     With `skip_teardown`, leave at once after success: TensorFlow's
     interpreter teardown takes 1-2 s and does nothing for us (every output is already

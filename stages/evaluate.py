@@ -9,15 +9,14 @@ no TensorFlow).
 from __future__ import annotations
 
 if not __package__:  # run as a file, where `gan` cannot be imported
-    raise SystemExit("run a stage the way DVC does: `sh stages/run evaluate` or "
-                     "`dvc repro evaluate`")
+    raise SystemExit("run a stage the way DVC does: `sh stages/run evaluate` or `dvc repro evaluate`")
 
 import json
-
 
 from gan.infra import cpu_pin, data, files, params
 from gan.stats import evaluation
 from gan.stats.distributions import Mixture
+
 from stages.cli import PARAMS, run
 
 REAL = "data/real.npy"
@@ -54,34 +53,51 @@ def main() -> None:
     with open(TRAIN_SUMMARY) as handle:
         training = json.load(handle)
 
-    null = evaluation.null_scores(dist, real, len(fake), repeats=ev.null_repeats,
-                                  seed=ev.seed, **bins)
-    scores = evaluation.assess(real, fake, raw_fake, logit, dist=dist, null=null,
-                               **ev.model_dump(include={"level", "collapse_ratio", "collapse_atom"}),
-                               **bins)
-    scores.update({
-        "diverged": bool(training.get("diverged", False)),
-        "epochs_done": int(training.get("epochs_done", 0)),
-        # the instruction-set level train and evaluate computed at: runs compare bit for
-        # bit only when it is the same (docs/reproducibility.md)
-        "isa": _isa(training.get("isa")),
-    })
+    null = evaluation.null_scores(dist, real, len(fake), repeats=ev.null_repeats, seed=ev.seed, **bins)
+    scores = evaluation.assess(
+        real,
+        fake,
+        raw_fake,
+        logit,
+        dist=dist,
+        null=null,
+        **ev.model_dump(include={"level", "collapse_ratio", "collapse_atom"}),
+        **bins,
+    )
+    scores.update(
+        {
+            "diverged": bool(training.get("diverged", False)),
+            "epochs_done": int(training.get("epochs_done", 0)),
+            # the instruction-set level train and evaluate computed at: runs compare bit for
+            # bit only when it is the same (docs/reproducibility.md)
+            "isa": _isa(training.get("isa")),
+        }
+    )
     headline, details = evaluation.split(scores)
     files.write_json(METRICS, headline)
     files.write_json(DETAILS, details)
     grid = evaluation.view_grid(real, 401)
-    files.write_npz(EVAL, real=real[:, 0], fake=fake[:, 0], raw_fake=raw_fake[:, 0],
-                    d_real=evaluation.sigmoid(logit(real)[:, 0]),
-                    d_fake=evaluation.sigmoid(logit(fake)[:, 0]), grid=grid[:, 0],
-                    d_grid=evaluation.sigmoid(logit(grid)[:, 0]))
+    files.write_npz(
+        EVAL,
+        real=real[:, 0],
+        fake=fake[:, 0],
+        raw_fake=raw_fake[:, 0],
+        d_real=evaluation.sigmoid(logit(real)[:, 0]),
+        d_fake=evaluation.sigmoid(logit(fake)[:, 0]),
+        grid=grid[:, 0],
+        d_grid=evaluation.sigmoid(logit(grid)[:, 0]),
+    )
     verdict = "INDISTINGUISHABLE from" if scores["indistinguishable"] else "distinguishable from"
-    print(f"evaluate: generator {verdict} {dist.label()} at this sample size "
-          f"(p = {scores['p_value']:.3f}, level {ev.level}); "
-          + ", ".join(f"{k} {scores[k]:.4f} (p {scores['p_values'][k]:.3f})"
-                      for k in evaluation.VERDICT_METRICS)
-          + ("; MODE COLLAPSE" if scores["mode_collapse"] else "")
-          + ("; DISCRIMINATOR BLIND (affine over the data)" if scores["discriminator_blind"] else "")
-          + ("; TRAINING DIVERGED" if scores["diverged"] else ""))
+    print(
+        f"evaluate: generator {verdict} {dist.label()} at this sample size "
+        f"(p = {scores['p_value']:.3f}, level {ev.level}); "
+        + ", ".join(
+            f"{k} {scores[k]:.4f} (p {scores['p_values'][k]:.3f})" for k in evaluation.VERDICT_METRICS
+        )
+        + ("; MODE COLLAPSE" if scores["mode_collapse"] else "")
+        + ("; DISCRIMINATOR BLIND (affine over the data)" if scores["discriminator_blind"] else "")
+        + ("; TRAINING DIVERGED" if scores["diverged"] else "")
+    )
 
 
 if __name__ == "__main__":

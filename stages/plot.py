@@ -4,16 +4,16 @@
 from __future__ import annotations
 
 if not __package__:  # run as a file, where `gan` cannot be imported
-    raise SystemExit("run a stage the way DVC does: `sh stages/run plot` or "
-                     "`dvc repro plot`")
+    raise SystemExit("run a stage the way DVC does: `sh stages/run plot` or `dvc repro plot`")
 
 import json
 
+from gan.infra import params
+from gan.report import figures, history
+from gan.stats.distributions import Mixture
+
 import numpy as np
 
-from gan.report import figures, history
-from gan.infra import params
-from gan.stats.distributions import Mixture
 from stages.cli import PARAMS, run
 
 LOG_DIR, FRAMES, EVAL = "reports/train", "reports/frames.npz", "reports/eval.npz"
@@ -33,8 +33,13 @@ def main() -> None:
         "kl_history": figures.kl_history(hist),
         "density": figures.density(ev["real"], ev["fake"], dist),
         "discriminator_outputs": figures.discriminator_outputs(
-            ev["d_real"], ev["d_fake"], ev["grid"], ev["d_grid"], ev["real"],
-            blind=bool(metrics.get("discriminator_blind"))),
+            ev["d_real"],
+            ev["d_fake"],
+            ev["grid"],
+            ev["d_grid"],
+            ev["real"],
+            blind=bool(metrics.get("discriminator_blind")),
+        ),
         "final_state": figures.final_state(ev["fake"], ev["grid"], ev["d_grid"], dist),
         "qq": figures.qq(ev["fake"], dist),
     }

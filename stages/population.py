@@ -12,15 +12,15 @@ The bytes depend only on code, data and params: not on the number of workers or 
 from __future__ import annotations
 
 if not __package__:  # run as a file, where `gan` cannot be imported
-    raise SystemExit("run a stage the way DVC does: `sh stages/run population` or "
-                     "`dvc repro population`")
+    raise SystemExit("run a stage the way DVC does: `sh stages/run population` or `dvc repro population`")
 
 import sys
 import time
 
-from gan.population import cluster, seed_run
 from gan.infra import data, files, params
+from gan.population import cluster, seed_run
 from gan.stats import pass_rates
+
 from stages.cli import PARAMS, run
 
 REAL = "data/real.npy"
@@ -42,15 +42,20 @@ def main() -> None:
     def progress(row: dict) -> None:
         done.append(row)
         kind = pass_rates.outcome(row)
-        print(f"population: seed {row['seed']} {kind.upper()} p {row['p_value']:.3f} "
-              f"W1 {row['wasserstein_1']:.4f} ({len(done)}/{len(seeds)}, "
-              f"{time.perf_counter() - started:.0f} s)", file=sys.stderr, flush=True)
+        print(
+            f"population: seed {row['seed']} {kind.upper()} p {row['p_value']:.3f} "
+            f"W1 {row['wasserstein_1']:.4f} ({len(done)}/{len(seeds)}, "
+            f"{time.perf_counter() - started:.0f} s)",
+            file=sys.stderr,
+            flush=True,
+        )
 
     done: list[dict] = []
     with cluster.connect(workers) as client:
         null = cluster.once(client, seed_run.null_for, raw, real)
-        rows = cluster.run_seeds(client, seed_run.train_and_score, seeds, on_row=progress,
-                                 raw_params=raw, real=real, null=null)
+        rows = cluster.run_seeds(
+            client, seed_run.train_and_score, seeds, on_row=progress, raw_params=raw, real=real, null=null
+        )
 
     import pandas as pd
 
@@ -60,11 +65,13 @@ def main() -> None:
     summary = pass_rates.metrics(rows)
     files.write_json(METRICS, summary)
     passed = sum(pass_rates.outcome(row) == "pass" for row in rows)
-    print(f"population: {passed} of {len(rows)} indistinguishable "
-          f"({100 * summary['pass_rate']:.0f}%, 95% interval {100 * summary['pass_rate_low']:.0f}-"
-          f"{100 * summary['pass_rate_high']:.0f}%), flagged {summary['flagged']}, silent "
-          f"{summary['silent']}; median p {summary['median_p_value']:.3f}, p-values vs uniform: "
-          f"KS {summary['p_uniformity_ks']:.3f} in {time.perf_counter() - started:.1f} s")
+    print(
+        f"population: {passed} of {len(rows)} indistinguishable "
+        f"({100 * summary['pass_rate']:.0f}%, 95% interval {100 * summary['pass_rate_low']:.0f}-"
+        f"{100 * summary['pass_rate_high']:.0f}%), flagged {summary['flagged']}, silent "
+        f"{summary['silent']}; median p {summary['median_p_value']:.3f}, p-values vs uniform: "
+        f"KS {summary['p_uniformity_ks']:.3f} in {time.perf_counter() - started:.1f} s"
+    )
 
 
 if __name__ == "__main__":

@@ -1,11 +1,11 @@
 """Stage `sample`: draw the real samples (N(mean, std) or a mixture) into data/real.npy."""
 
 if not __package__:  # run as a file, where `gan` cannot be imported
-    raise SystemExit("run a stage the way DVC does: `sh stages/run sample` or "
-                     "`dvc repro sample`")
+    raise SystemExit("run a stage the way DVC does: `sh stages/run sample` or `dvc repro sample`")
 
 from gan.infra import data, files, params
 from gan.stats.distributions import Mixture
+
 from stages.cli import PARAMS, run
 
 OUT = "data/real.npy"
@@ -16,8 +16,10 @@ def main() -> None:
     dist = Mixture.from_params(p)
     real = data.sample_real(p)
     files.write_npy(OUT, real)
-    print(f"sample: {OUT}: {len(real)} draws of {dist.label()}, "
-          f"sample mean {real.mean():.4f}, std {real.std():.4f}")
+    print(
+        f"sample: {OUT}: {len(real)} draws of {dist.label()}, "
+        f"sample mean {real.mean():.4f}, std {real.std():.4f}"
+    )
 
 
 if __name__ == "__main__":

@@ -9,8 +9,7 @@ fresh start).
 from __future__ import annotations
 
 if not __package__:  # run as a file, where `gan` cannot be imported
-    raise SystemExit("run a stage the way DVC does: `sh stages/run train` or "
-                     "`dvc repro train`")
+    raise SystemExit("run a stage the way DVC does: `sh stages/run train` or `dvc repro train`")
 
 import os
 import signal
@@ -19,6 +18,7 @@ import time
 from pathlib import Path
 
 from gan.infra import cpu_pin, data, files, params
+
 from stages.cli import PARAMS, run
 
 REAL = "data/real.npy"
@@ -41,25 +41,33 @@ def main() -> None:
     if train.batch_size > len(real):
         raise params.ParamsError(
             f"{PARAMS}: train.batch_size ({train.batch_size}) is larger than the "
-            f"{len(real)} samples in {REAL}")
+            f"{len(real)} samples in {REAL}"
+        )
 
     # Only now pay for TensorFlow: bad input has been refused without it.
-    from tqdm import tqdm
-    from dvclive import Live
-
+    from gan.stats import metrics
     from gan.training import checkpoints, export
     from gan.training.trainer import Config, Trainer, fit
-    from gan.stats import metrics
+
+    from dvclive import Live
+    from tqdm import tqdm
 
     cfg = Config.from_params(model, train)
     trainer = Trainer(real, cfg)
     sources = sorted(Path("gan").rglob("*.py")) + [Path(__file__), Path("requirements.lock")]
     store = checkpoints.Checkpoints(
-        CHECKPOINTS, trainer, keep=train.keep_checkpoints,
+        CHECKPOINTS,
+        trainer,
+        keep=train.keep_checkpoints,
         fingerprint=checkpoints.fingerprint(
-            real, checkpoints.settings({k: v.model_dump() for k, v in p.items()}), sources))
-    start, why = ((None, "GAN_NO_RESUME is set") if os.environ.get("GAN_NO_RESUME")
-                  else store.restore(finished_at=cfg.epochs))
+            real, checkpoints.settings({k: v.model_dump() for k, v in p.items()}), sources
+        ),
+    )
+    start, why = (
+        (None, "GAN_NO_RESUME is set")
+        if os.environ.get("GAN_NO_RESUME")
+        else store.restore(finished_at=cfg.epochs)
+    )
     if start is None:
         print(f"train: starting fresh ({why})")
         store.clear()
@@ -78,8 +86,15 @@ def main() -> None:
         for epoch, row in trainer.recorder.history_rows(start):
             log_row(epoch, row)
 
-    bar = tqdm(total=cfg.epochs, initial=start or 0, unit="epoch", desc="train",
-               mininterval=1.0, file=sys.stderr, dynamic_ncols=True)
+    bar = tqdm(
+        total=cfg.epochs,
+        initial=start or 0,
+        unit="epoch",
+        desc="train",
+        mininterval=1.0,
+        file=sys.stderr,
+        dynamic_ncols=True,
+    )
 
     def show(epoch):
         bar.update(epoch - bar.n)
@@ -88,8 +103,14 @@ def main() -> None:
 
     signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
-        result = fit(trainer, kl, checkpoint_every=train.checkpoint_every,
-                              save_checkpoint=store.save, on_row=log_row, on_epochs=show)
+        result = fit(
+            trainer,
+            kl,
+            checkpoint_every=train.checkpoint_every,
+            save_checkpoint=store.save,
+            on_row=log_row,
+            on_epochs=show,
+        )
     except KeyboardInterrupt:
         bar.close()
         saved = store.save(int(trainer.epoch.numpy()))
@@ -102,13 +123,16 @@ def main() -> None:
     export.export_generator(RAW_GENERATOR, trainer.generator.get_weights())
     export.export_discriminator(DISCRIMINATOR, trainer.discriminator.get_weights())
     files.write_npz(FRAMES, **trainer.recorder.frames())
-    live.summary.update({"epochs_done": result.epochs_done, "diverged": result.diverged,
-                         "isa": cpu_pin.apply()})
+    live.summary.update(
+        {"epochs_done": result.epochs_done, "diverged": result.diverged, "isa": cpu_pin.apply()}
+    )
     live.make_summary()
     live.end()
     state = "DIVERGED, kept the last finite state" if result.diverged else "done"
-    print(f"train: {state} at epoch {result.epochs_done}/{cfg.epochs} in "
-          f"{time.perf_counter() - started:.1f} s; exported {GENERATOR}, {RAW_GENERATOR}, {DISCRIMINATOR}")
+    print(
+        f"train: {state} at epoch {result.epochs_done}/{cfg.epochs} in "
+        f"{time.perf_counter() - started:.1f} s; exported {GENERATOR}, {RAW_GENERATOR}, {DISCRIMINATOR}"
+    )
 
 
 if __name__ == "__main__":

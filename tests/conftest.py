@@ -8,11 +8,10 @@ on the order the modules ran in.
 """
 
 import gan  # noqa: F401  (first, see above)
+from gan.infra.data import sample_normal
 
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from gan.infra.data import sample_normal  # noqa: E402
+import numpy as np
+import pytest
 
 
 @pytest.fixture

@@ -68,7 +68,8 @@ def test_stage_deps_are_its_imports(stage):
     code_deps = expanded(STAGES[stage]["deps"])
     assert code_deps == closure(script), (
         f"{stage}: in dvc.yaml but not imported: {sorted(code_deps - closure(script))}; "
-        f"imported but not in dvc.yaml: {sorted(closure(script) - code_deps)}")
+        f"imported but not in dvc.yaml: {sorted(closure(script) - code_deps)}"
+    )
 
 
 def test_population_reads_every_param_a_run_depends_on():

@@ -15,7 +15,7 @@ def checkout(tmp_path, venv_lock: str | None):
     (repo / "requirements.lock").write_text("numpy==2.0\n")
     python = tmp_path / ".venv/bin/python"  # in an ancestor, as for queued experiments
     python.parent.mkdir(parents=True)
-    python.write_text("#!/bin/sh\necho ran \"$@\"\n")
+    python.write_text('#!/bin/sh\necho ran "$@"\n')
     python.chmod(0o755)
     if venv_lock is not None:
         (tmp_path / ".venv/requirements.lock").write_text(venv_lock)
@@ -24,8 +24,7 @@ def checkout(tmp_path, venv_lock: str | None):
 
 def launch(repo):
     env = {k: v for k, v in os.environ.items() if k != "GAN_PYTHON"}
-    return subprocess.run(["sh", "stages/run", "train"], cwd=repo, env=env,
-                          capture_output=True, text=True)
+    return subprocess.run(["sh", "stages/run", "train"], cwd=repo, env=env, capture_output=True, text=True)
 
 
 def test_a_venv_installed_from_this_lock_runs_the_stage(tmp_path):

@@ -30,10 +30,14 @@ def test_stats_never_reaches_tensorflow_not_even_in_a_function(module):
 
 @pytest.mark.parametrize("side", ["stats", "infra", "report", "population"])
 def test_importing_a_side_other_than_training_loads_no_tensorflow(side):
-    modules = [f"gan.{side}.{p.stem}" for p in sorted((ROOT / "gan" / side).glob("*.py"))
-               if p.stem != "__init__"]
-    code = (f"import sys, {', '.join(modules)}\n"
-            "print(sorted(m for m in ('tensorflow', 'keras') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
-                         check=True).stdout.strip()
+    modules = [
+        f"gan.{side}.{p.stem}" for p in sorted((ROOT / "gan" / side).glob("*.py")) if p.stem != "__init__"
+    ]
+    code = (
+        f"import sys, {', '.join(modules)}\n"
+        "print(sorted(m for m in ('tensorflow', 'keras') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.strip()
     assert out == "[]", f"gan/{side}/ loads {out}"

@@ -7,25 +7,40 @@ import sys
 import time
 from pathlib import Path
 
+from gan.infra import cpu_pin
+from gan.report import experiments
+from gan.stats import evaluation
+
 import numpy as np
 import pytest
 import yaml
 
-from gan.infra import cpu_pin
-from gan.stats import evaluation
-from gan.report import experiments
-from tests.pipeline import (TINY, commit_all, dvc, env, private_copy, reproduced_copy,
-                            run)
+from tests.pipeline import TINY, commit_all, dvc, env, private_copy, reproduced_copy, run
 
 pytestmark = pytest.mark.slow
 
-OUTPUTS = ["data/real.npy", "models/generator/saved_model.pb",
-           "models/discriminator/saved_model.pb", "reports/metrics.json", "reports/eval.npz",
-           "reports/evaluation.json", "reports/frames.npz", "reports/train/metrics.json",
-           "reports/population.json", "reports/population/runs.csv",
-           "reports/population/p_values.csv"]
-FIGURES = ["loss_history.png", "kl_history.png", "density.png", "discriminator_outputs.png",
-           "final_state.png", "qq.png", "training.gif"]
+OUTPUTS = [
+    "data/real.npy",
+    "models/generator/saved_model.pb",
+    "models/discriminator/saved_model.pb",
+    "reports/metrics.json",
+    "reports/eval.npz",
+    "reports/evaluation.json",
+    "reports/frames.npz",
+    "reports/train/metrics.json",
+    "reports/population.json",
+    "reports/population/runs.csv",
+    "reports/population/p_values.csv",
+]
+FIGURES = [
+    "loss_history.png",
+    "kl_history.png",
+    "density.png",
+    "discriminator_outputs.png",
+    "final_state.png",
+    "qq.png",
+    "training.gif",
+]
 
 
 @pytest.fixture(scope="module")
@@ -43,8 +58,15 @@ def test_repro_writes_every_output_and_leaves_a_clean_status(project):
         assert (project / name).is_file(), name
     metrics = json.loads((project / "reports/metrics.json").read_text())
     assert sorted(metrics) == sorted(evaluation.HEADLINE)  # a screen wide in `dvc exp show`
-    for key in ["kl_divergence", "wasserstein_1", "ks_statistic", "std_error", "d_real_mean",
-                "d_fake_mean", "p_value"]:
+    for key in [
+        "kl_divergence",
+        "wasserstein_1",
+        "ks_statistic",
+        "std_error",
+        "d_real_mean",
+        "d_fake_mean",
+        "p_value",
+    ]:
         assert isinstance(metrics[key], float), key
     details = json.loads((project / "reports/evaluation.json").read_text())
     for key in ["js_divergence", "fake_mean", "fake_std", "loss_d", "loss_g"]:
@@ -122,8 +144,9 @@ def test_experiment_runs_and_compares_against_main(workspace):
     plots = json.loads(dvc("plots", "diff", "main", "fast-lr", "--json", cwd=workspace).stdout)
     for curve in ("loss_d.tsv", "kl_divergence.tsv"):
         key = next(k for k in plots["data"] if k.endswith(curve))
-        revisions = {point["rev"] for block in plots["data"][key]
-                     for point in block["content"]["data"]["values"]}
+        revisions = {
+            point["rev"] for block in plots["data"][key] for point in block["content"]["data"]["values"]
+        }
         assert revisions == {"main", "fast-lr"}, (curve, revisions)
 
 
@@ -164,20 +187,24 @@ def assert_only_params_changed(repo, before):
             assert set(entry["changed deps"]) == {"params.yaml"}, (stage, entry)
 
 
-@pytest.mark.parametrize("section, key, value, words, targets", [
-    ("data", "std", -1.0, "data.std: Input should be greater than 0", []),
-    ("model", "g_hidden", 0, "model.g_hidden", []),
-    ("train", "lr", -0.1, "train.lr: Input should be greater than 0 (got -0.1)", []),
-    ("train", "lr", -0.1, "train.lr", ["train"]),  # a target: its upstream check runs too
-    ("train", "batch_size", 5000, "train.batch_size (5000) is larger than data.n_samples (200)", []),
-    ("metrics", "bins", 1, "metrics.bins", []),
-    ("evaluate", "n_samples", 0, "evaluate.n_samples: Input should be greater than or equal to 2", []),
-    ("evaluate", "n_samples", 0, "evaluate.n_samples", ["evaluate"]),
-    ("population", "seeds", "1-x", "population.seeds: Value error, seeds must look like", []),
-    ("population", "workers", 0, "population.workers", ["population"]),
-])
-def test_a_bad_value_stops_dvc_repro_before_any_output_is_deleted(workspace, section, key,
-                                                                     value, words, targets):
+@pytest.mark.parametrize(
+    "section, key, value, words, targets",
+    [
+        ("data", "std", -1.0, "data.std: Input should be greater than 0", []),
+        ("model", "g_hidden", 0, "model.g_hidden", []),
+        ("train", "lr", -0.1, "train.lr: Input should be greater than 0 (got -0.1)", []),
+        ("train", "lr", -0.1, "train.lr", ["train"]),  # a target: its upstream check runs too
+        ("train", "batch_size", 5000, "train.batch_size (5000) is larger than data.n_samples (200)", []),
+        ("metrics", "bins", 1, "metrics.bins", []),
+        ("evaluate", "n_samples", 0, "evaluate.n_samples: Input should be greater than or equal to 2", []),
+        ("evaluate", "n_samples", 0, "evaluate.n_samples", ["evaluate"]),
+        ("population", "seeds", "1-x", "population.seeds: Value error, seeds must look like", []),
+        ("population", "workers", 0, "population.workers", ["population"]),
+    ],
+)
+def test_a_bad_value_stops_dvc_repro_before_any_output_is_deleted(
+    workspace, section, key, value, words, targets
+):
     before = every_output(workspace)
     raw = yaml.safe_load((workspace / "params.yaml").read_text())
     raw[section][key] = value
@@ -190,10 +217,16 @@ def test_a_bad_value_stops_dvc_repro_before_any_output_is_deleted(workspace, sec
 
 
 HOSTILE = {  # what a user's shell might hold; each would change some bytes if obeyed
-    "ONEDNN_MAX_CPU_ISA": "SSE41", "NPY_DISABLE_CPU_FEATURES": "X86_V3",
-    "TF_ENABLE_ONEDNN_OPTS": "1", "OPENBLAS_CORETYPE": "Prescott", "OPENBLAS_NUM_THREADS": "2",
-    "TF_NUM_INTRAOP_THREADS": "2", "TF_NUM_INTEROP_THREADS": "2", "OMP_NUM_THREADS": "2",
-    "XLA_FLAGS": "--xla_cpu_max_isa=SSE4_2", "NPY_ENABLE_CPU_FEATURES": "X86_V4",
+    "ONEDNN_MAX_CPU_ISA": "SSE41",
+    "NPY_DISABLE_CPU_FEATURES": "X86_V3",
+    "TF_ENABLE_ONEDNN_OPTS": "1",
+    "OPENBLAS_CORETYPE": "Prescott",
+    "OPENBLAS_NUM_THREADS": "2",
+    "TF_NUM_INTRAOP_THREADS": "2",
+    "TF_NUM_INTEROP_THREADS": "2",
+    "OMP_NUM_THREADS": "2",
+    "XLA_FLAGS": "--xla_cpu_max_isa=SSE4_2",
+    "NPY_ENABLE_CPU_FEATURES": "X86_V4",
     "TF_XLA_FLAGS": "--tf_xla_auto_jit=2 --tf_xla_cpu_global_jit",
 }
 
@@ -203,8 +236,9 @@ def test_a_hostile_environment_gives_the_same_bytes_through_dvc(project, workspa
     thread settings in the environment: the pin overrides them (and says so)."""
     if cpu_pin.level() != cpu_pin.LEVEL:
         pytest.skip("the hostile settings are x86-64-v3's (OPENBLAS_CORETYPE is pinned only there)")
-    done = run([sys.executable, "-m", "dvc", "repro", "-f"], workspace,
-               extra={**HOSTILE, "GAN_NO_RESUME": "1"})
+    done = run(
+        [sys.executable, "-m", "dvc", "repro", "-f"], workspace, extra={**HOSTILE, "GAN_NO_RESUME": "1"}
+    )
     assert every_output(workspace) == every_output(project)
     assert "cpu pin: ignoring " in done.stderr and "ONEDNN_MAX_CPU_ISA='SSE41'" in done.stderr
 
@@ -221,8 +255,12 @@ def test_metrics_gate_passes_a_rerun_and_fails_a_degraded_configuration(workspac
     """The gate as CI runs it, after `dvc repro`: the workspace's population against the one
     committed at the baseline. A stale population is refused, a rerun passes, a real
     degradation (1 epoch) fails; a baseline without a population is refused."""
-    rules = {"file": "reports/population/runs.csv", "min_runs": 4, "min_pass_rate": 0.0,
-             "level": 0.05}  # tiny runs rarely pass the verdict: only the rank test here
+    rules = {
+        "file": "reports/population/runs.csv",
+        "min_runs": 4,
+        "min_pass_rate": 0.0,
+        "level": 0.05,
+    }  # tiny runs rarely pass the verdict: only the rank test here
     (workspace / "gate.yaml").write_text(yaml.safe_dump(rules))
     raw = yaml.safe_load((workspace / "params.yaml").read_text())
     raw["train"]["epochs"] = 300  # TINY's 40 epochs often collapse: nothing to get worse
@@ -239,8 +277,9 @@ def test_metrics_gate_passes_a_rerun_and_fails_a_degraded_configuration(workspac
     assert again.returncode == 0 and "Metrics gate: passed" in again.stdout, again.stdout
     missing = run(gate[:-4] + ["--baseline", "HEAD~2", "--rules", "gate.yaml"], workspace, check=False)
     assert missing.returncode == 2 and "but no reports/population/runs.csv" in missing.stderr
-    first = run(gate[:-4] + ["--baseline", "HEAD~2", "--rules", "gate.yaml", "--first"], workspace,
-                check=False)
+    first = run(
+        gate[:-4] + ["--baseline", "HEAD~2", "--rules", "gate.yaml", "--first"], workspace, check=False
+    )
     assert first.returncode == 0 and "HEAD~2 has no population to compare with" in first.stdout
     raw["train"]["epochs"] = 1  # a barely trained generator
     (workspace / "params.yaml").write_text(yaml.safe_dump(raw))
@@ -268,14 +307,20 @@ def test_push_to_a_remote_and_pull_into_a_fresh_clone_restores_everything(worksp
 
 
 def test_queued_experiments_run_in_parallel_without_touching_the_workspace(workspace):
-    keep = {name: (workspace / name).read_bytes()
-            for name in ["params.yaml", "dvc.lock", "reports/metrics.json"]}
+    keep = {
+        name: (workspace / name).read_bytes() for name in ["params.yaml", "dvc.lock", "reports/metrics.json"]
+    }
     for seed in (0, 1):  # seed 0 is the workspace's own configuration
         dvc("exp", "run", "--queue", "-S", f"train.seed={seed}", "-n", f"q{seed}", cwd=workspace)
     env_path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
-    subprocess.run([sys.executable, "-m", "dvc", "queue", "start", "-j", "2"], cwd=workspace,
-                   env={**env(), "PATH": env_path}, check=True, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "dvc", "queue", "start", "-j", "2"],
+        cwd=workspace,
+        env={**env(), "PATH": env_path},
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 400
     while time.monotonic() < deadline:
         status = dvc("queue", "status", cwd=workspace).stdout
@@ -299,8 +344,13 @@ def test_make_tutorial_runs_the_tutorials_own_setup_as_an_experiment(workspace):
     # the tutorial's batch of 300 needs more than TINY's 200 samples
     run([sys.executable, "-m", "tools.tutorial", "-S", "data.n_samples=1000"], workspace)
     shown = json.loads(dvc("exp", "show", "--json", cwd=workspace).stdout)
-    exps = [rev for commit in shown for group in (commit.get("experiments") or [])
-            for rev in group.get("revs") or [] if rev.get("name") == "tutorial"]
+    exps = [
+        rev
+        for commit in shown
+        for group in (commit.get("experiments") or [])
+        for rev in group.get("revs") or []
+        if rev.get("name") == "tutorial"
+    ]
     assert len(exps) == 1
     ran = exps[0]["data"]["params"]["params.yaml"]["data"]
     for key, value in params.TUTORIAL_SETUP.items():
@@ -312,8 +362,7 @@ def test_make_tutorial_runs_the_tutorials_own_setup_as_an_experiment(workspace):
 def test_plots_show_draws_each_curve_once(project):
     shown = json.loads(dvc("plots", "show", "--json", cwd=project).stdout)["data"]
     tsv_ids = [plot_id for plot_id in shown if plot_id.endswith(".tsv")]
-    assert sorted(p.rsplit("/", 1)[1] for p in tsv_ids) == ["kl_divergence.tsv", "loss_d.tsv",
-                                                            "loss_g.tsv"]
+    assert sorted(p.rsplit("/", 1)[1] for p in tsv_ids) == ["kl_divergence.tsv", "loss_d.tsv", "loss_g.tsv"]
     assert {"D outputs", "Gradient norms"} <= set(shown) and len(shown) == 8, sorted(shown)
     ecdf = next(v for k, v in shown.items() if k.endswith("p_values.csv"))
     assert ecdf[0]["content"]["data"]["values"], "the population's p-value curve has points"

@@ -7,16 +7,16 @@ import io
 import json
 import time
 
+from gan.population import seed_run
+
 import pytest
 import yaml
 
-from gan.population import seed_run
 from tests.pipeline import TINY, dvc, private_copy, reproduced_copy
 
 pytestmark = pytest.mark.slow
 
-POPULATION = ["reports/population.json", "reports/population/runs.csv",
-              "reports/population/p_values.csv"]
+POPULATION = ["reports/population.json", "reports/population/runs.csv", "reports/population/p_values.csv"]
 
 
 @pytest.fixture(scope="module")
@@ -35,8 +35,7 @@ def cluster():
     (its workers inherit this pinned process's environment and import path)."""
     from distributed import LocalCluster
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                      dashboard_address=None) as local:
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as local:
         yield local
 
 
@@ -56,8 +55,7 @@ def test_the_row_of_the_pipelines_own_seed_is_the_pipelines_run(project):
     table = rows(project)
     assert [int(r["seed"]) for r in table] == [0, 1] and list(table[0]) == list(seed_run.ROW)
     own = next(r for r in table if int(r["seed"]) == TINY["train"]["seed"])
-    for key in ("p_value", "wasserstein_1", "ks_statistic", "kl_divergence", "mean_error",
-                "std_error"):
+    for key in ("p_value", "wasserstein_1", "ks_statistic", "kl_divergence", "mean_error", "std_error"):
         assert float(own[key]) == metrics[key], key
     assert float(own["fake_std"]) == details["fake_std"]
     for key in ("indistinguishable", "mode_collapse", "discriminator_blind", "diverged"):
@@ -77,8 +75,13 @@ def test_the_same_bytes_on_two_workers_and_on_a_dask_cluster(project, workspace,
     two = dvc("repro", "-f", "population", cwd=workspace)
     assert "on 2 local worker processes" in two.stdout
     assert population(workspace) == expected
-    remote = dvc("repro", "-f", "population", cwd=workspace,
-                 extra={"DASK_SCHEDULER_ADDRESS": cluster.scheduler_address})
+    remote = dvc(
+        "repro",
+        "-f",
+        "population",
+        cwd=workspace,
+        extra={"DASK_SCHEDULER_ADDRESS": cluster.scheduler_address},
+    )
     assert f"on the Dask scheduler at {cluster.scheduler_address}" in remote.stdout
     assert population(workspace) == expected
 
@@ -87,8 +90,13 @@ def test_a_worker_running_other_code_is_refused_and_the_population_kept(workspac
     before = population(workspace)
     with open(workspace / "gan/population/seed_run.py", "a") as handle:
         handle.write("# a change the cluster's workers do not have\n")
-    done = dvc("repro", "population", cwd=workspace, check=False,
-               extra={"DASK_SCHEDULER_ADDRESS": cluster.scheduler_address})
+    done = dvc(
+        "repro",
+        "population",
+        cwd=workspace,
+        check=False,
+        extra={"DASK_SCHEDULER_ADDRESS": cluster.scheduler_address},
+    )
     assert done.returncode != 0
     assert "runs other gan/ code (check out this commit there)" in done.stderr, done.stderr
     assert sum("error:" in line for line in done.stderr.splitlines()) == 1
@@ -100,10 +108,15 @@ def test_a_worker_with_several_threads_is_refused(workspace):
     from distributed import LocalCluster
 
     before = population(workspace)
-    with LocalCluster(n_workers=1, threads_per_worker=2, processes=True,
-                      dashboard_address=None) as threaded:
-        done = dvc("repro", "-f", "population", cwd=workspace, check=False,
-                   extra={"DASK_SCHEDULER_ADDRESS": threaded.scheduler_address})
+    with LocalCluster(n_workers=1, threads_per_worker=2, processes=True, dashboard_address=None) as threaded:
+        done = dvc(
+            "repro",
+            "-f",
+            "population",
+            cwd=workspace,
+            check=False,
+            extra={"DASK_SCHEDULER_ADDRESS": threaded.scheduler_address},
+        )
     assert done.returncode != 0 and "runs 2 threads" in done.stderr, done.stderr
     assert "Traceback" not in done.stderr
     assert population(workspace) == before
@@ -112,8 +125,14 @@ def test_a_worker_with_several_threads_is_refused(workspace):
 def test_an_unreachable_scheduler_is_one_line_not_a_hang(workspace):
     before = population(workspace)
     started = time.monotonic()
-    done = dvc("repro", "-f", "population", cwd=workspace, check=False,
-               extra={"DASK_SCHEDULER_ADDRESS": "tcp://127.0.0.1:9"})
+    done = dvc(
+        "repro",
+        "-f",
+        "population",
+        cwd=workspace,
+        check=False,
+        extra={"DASK_SCHEDULER_ADDRESS": "tcp://127.0.0.1:9"},
+    )
     assert done.returncode != 0 and time.monotonic() - started < 60
     assert "error: no Dask scheduler answers at tcp://127.0.0.1:9" in done.stderr, done.stderr
     assert "Traceback" not in done.stderr

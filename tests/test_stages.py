@@ -29,8 +29,9 @@ def snapshot(repo):
 
 
 def stage(repo, name):
-    return subprocess.run([sys.executable, "-m", f"stages.{name}"], cwd=repo, env=env(),
-                          capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-m", f"stages.{name}"], cwd=repo, env=env(), capture_output=True, text=True
+    )
 
 
 def set_param(repo, section, key, value):
@@ -45,22 +46,25 @@ def set_param(repo, section, key, value):
 DELETE = object()
 
 
-@pytest.mark.parametrize("name, section, key, value, words", [
-    ("train", "train", "lr", -0.001, ["train.lr", "greater than 0"]),
-    ("train", "model", "g_hidden", 0, ["model.g_hidden"]),
-    ("train", "train", "d_steps", 0, ["train.d_steps"]),
-    ("evaluate", "model", "noise", "gaussian", ["model.noise", "'uniform' or 'normal'"]),
-    ("train", "train", "lrr", 0.1, ["unknown key 'train.lrr'", "did you mean 'train.lr'"]),
-    ("train", "train", "batch_size", "three hundred", ["train.batch_size", "three hundred"]),
-    ("train", "train", "batch_size", 5000, ["train.batch_size (5000)", "data/real.npy"]),
-    ("train", "train", "epochs", DELETE, ["train.epochs", "Field required"]),
-    ("sample", "data", "std", -1, ["data.std"]),
-    ("evaluate", "evaluate", "n_samples", "lots", ["evaluate.n_samples"]),
-    ("evaluate", "metrics", "bins", 1, ["metrics.bins"]),
-    ("plot", "data", "mean", "zero", ["data.mean"]),
-    ("population", "population", "seeds", "ten", ["population.seeds"]),
-    ("population", "train", "lr", 0, ["train.lr"]),
-])
+@pytest.mark.parametrize(
+    "name, section, key, value, words",
+    [
+        ("train", "train", "lr", -0.001, ["train.lr", "greater than 0"]),
+        ("train", "model", "g_hidden", 0, ["model.g_hidden"]),
+        ("train", "train", "d_steps", 0, ["train.d_steps"]),
+        ("evaluate", "model", "noise", "gaussian", ["model.noise", "'uniform' or 'normal'"]),
+        ("train", "train", "lrr", 0.1, ["unknown key 'train.lrr'", "did you mean 'train.lr'"]),
+        ("train", "train", "batch_size", "three hundred", ["train.batch_size", "three hundred"]),
+        ("train", "train", "batch_size", 5000, ["train.batch_size (5000)", "data/real.npy"]),
+        ("train", "train", "epochs", DELETE, ["train.epochs", "Field required"]),
+        ("sample", "data", "std", -1, ["data.std"]),
+        ("evaluate", "evaluate", "n_samples", "lots", ["evaluate.n_samples"]),
+        ("evaluate", "metrics", "bins", 1, ["metrics.bins"]),
+        ("plot", "data", "mean", "zero", ["data.mean"]),
+        ("population", "population", "seeds", "ten", ["population.seeds"]),
+        ("population", "train", "lr", 0, ["train.lr"]),
+    ],
+)
 def test_bad_params_stop_the_stage_before_anything_is_written(repo, name, section, key, value, words):
     set_param(repo, section, key, value)
     before = snapshot(repo)
@@ -72,12 +76,15 @@ def test_bad_params_stop_the_stage_before_anything_is_written(repo, name, sectio
     assert snapshot(repo) == before
 
 
-@pytest.mark.parametrize("writer, words", [
-    (lambda p: p.unlink(), ["data/real.npy", "not found"]),
-    (lambda p: p.write_bytes(p.read_bytes()[:60]), ["data/real.npy"]),
-    (lambda p: np.save(p, np.zeros((10, 3), np.float32)), ["data/real.npy", "shape"]),
-    (lambda p: np.save(p, np.array([[np.inf]] * 10, np.float32)), ["data/real.npy", "NaN or infinite"]),
-])
+@pytest.mark.parametrize(
+    "writer, words",
+    [
+        (lambda p: p.unlink(), ["data/real.npy", "not found"]),
+        (lambda p: p.write_bytes(p.read_bytes()[:60]), ["data/real.npy"]),
+        (lambda p: np.save(p, np.zeros((10, 3), np.float32)), ["data/real.npy", "shape"]),
+        (lambda p: np.save(p, np.array([[np.inf]] * 10, np.float32)), ["data/real.npy", "NaN or infinite"]),
+    ],
+)
 @pytest.mark.parametrize("name", ["train", "evaluate"])
 def test_bad_data_files_stop_the_stage(repo, name, writer, words):
     writer(repo / "data/real.npy")
@@ -97,11 +104,11 @@ def test_tiny_defaults_are_valid(repo):
 def test_a_stage_run_as_a_file_says_how_to_run_it(name):
     from tests.pipeline import ROOT
 
-    done = subprocess.run([sys.executable, f"stages/{name}.py"], cwd=ROOT, capture_output=True,
-                          text=True)
+    done = subprocess.run([sys.executable, f"stages/{name}.py"], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 1 and "Traceback" not in done.stderr
-    assert done.stderr.strip() == (f"run a stage the way DVC does: `sh stages/run {name}` or "
-                                   f"`dvc repro {name}`")
+    assert done.stderr.strip() == (
+        f"run a stage the way DVC does: `sh stages/run {name}` or `dvc repro {name}`"
+    )
 
 
 def test_a_stage_run_by_another_interpreter_says_to_use_the_venv():
@@ -111,7 +118,6 @@ def test_a_stage_run_by_another_interpreter_says_to_use_the_venv():
     from tests.pipeline import ROOT
 
     base = Path(sys.base_prefix) / "bin" / "python3"
-    done = subprocess.run([str(base), "-m", "stages.train"], cwd=ROOT, capture_output=True,
-                          text=True)
+    done = subprocess.run([str(base), "-m", "stages.train"], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert "stages run in the project's .venv" in done.stderr

@@ -8,8 +8,9 @@ from tests.pipeline import make_copy, run
 
 
 def sweep(repo, *args):
-    return subprocess.run([sys.executable, "-m", "tools.sweep", *args], cwd=repo,
-                          capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-m", "tools.sweep", *args], cwd=repo, capture_output=True, text=True
+    )
 
 
 def test_a_shallow_clone_is_refused_before_any_run(tmp_path):

@@ -16,11 +16,11 @@ import argparse
 import json
 from pathlib import Path
 
-import numpy as np
-
-from gan.stats import evaluation
 from gan.infra import files, params
+from gan.stats import evaluation
 from gan.stats.distributions import Mixture
+
+import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "docs" / "verdict_calibration"
@@ -36,8 +36,10 @@ def permutation_null(real: np.ndarray, fake: np.ndarray, repeats: int, rng, **bi
 
 
 def old_floor(dist: Mixture, n_real: int, n_fake: int, rng, **bins) -> np.ndarray:
-    rows = [evaluation.verdict_scores(dist.sample(n_real, rng)[:, 0], dist.sample(n_fake, rng)[:, 0], **bins)
-            for _ in range(200)]
+    rows = [
+        evaluation.verdict_scores(dist.sample(n_real, rng)[:, 0], dist.sample(n_fake, rng)[:, 0], **bins)
+        for _ in range(200)
+    ]
     return np.quantile([[r[k] for k in evaluation.VERDICT_METRICS] for r in rows], 0.95, axis=0)
 
 
@@ -60,24 +62,47 @@ def main() -> None:
         ours, old, perm = [], [], []
         for i in range(args.draws):
             scores = evaluation.verdict_scores(real, dist.sample(n_fake, rng)[:, 0], **bins)
-            ours.append(evaluation.two_sample_test(scores, null, ev.level, with_critical_values=False)["indistinguishable"])
-            old.append(all(scores[k] <= f for k, f in zip(evaluation.VERDICT_METRICS, floor)))
+            ours.append(
+                evaluation.two_sample_test(scores, null, ev.level, with_critical_values=False)[
+                    "indistinguishable"
+                ]
+            )
+            old.append(all(scores[k] <= f for k, f in zip(evaluation.VERDICT_METRICS, floor, strict=True)))
             if i < args.permutation_draws:
                 fake = dist.sample(n_fake, rng)[:, 0]
                 s = evaluation.verdict_scores(real, fake, **bins)
-                perm.append(evaluation.two_sample_test(
-                    s, permutation_null(real, fake, args.permutations, rng, **bins),
-                    ev.level, with_critical_values=False)["indistinguishable"])
-        row = {"data_seed": data_seed, "real_mean": float(real.mean()), "real_std": float(real.std()),
-               "test": float(np.mean(ours)), "permutation": float(np.mean(perm)),
-               "old_floor": float(np.mean(old)), "draws": args.draws,
-               "permutation_draws": args.permutation_draws}
+                perm.append(
+                    evaluation.two_sample_test(
+                        s,
+                        permutation_null(real, fake, args.permutations, rng, **bins),
+                        ev.level,
+                        with_critical_values=False,
+                    )["indistinguishable"]
+                )
+        row = {
+            "data_seed": data_seed,
+            "real_mean": float(real.mean()),
+            "real_std": float(real.std()),
+            "test": float(np.mean(ours)),
+            "permutation": float(np.mean(perm)),
+            "old_floor": float(np.mean(old)),
+            "draws": args.draws,
+            "permutation_draws": args.permutation_draws,
+        }
         rows.append(row)
         print(json.dumps(row), flush=True)
     summary = {k: float(np.mean([r[k] for r in rows])) for k in ("test", "permutation", "old_floor")}
-    files.write_json(OUT.with_suffix(".json"), {"level": ev.level, "n_real": n_real, "n_fake": n_fake,
-                                                "null_repeats": ev.null_repeats, "pooled": summary,
-                                                "data_seeds": rows})
+    files.write_json(
+        OUT.with_suffix(".json"),
+        {
+            "level": ev.level,
+            "n_real": n_real,
+            "n_fake": n_fake,
+            "null_repeats": ev.null_repeats,
+            "pooled": summary,
+            "data_seeds": rows,
+        },
+    )
     print("pooled pass rates:", summary)
     from gan.report import figures
 
@@ -92,17 +117,24 @@ def figure(rows: list[dict], level: float):
 
     fig, ax = plt.subplots(figsize=(10, 4), layout="constrained")
     x = np.arange(len(rows))
-    for shift, key, label, n_key in ((-0.25, "test", "this project's test", "draws"),
-                                     (0.0, "permutation", "permutation test", "permutation_draws"),
-                                     (0.25, "old_floor", "the old floor verdict", "draws")):
+    for shift, key, label, n_key in (
+        (-0.25, "test", "this project's test", "draws"),
+        (0.0, "permutation", "permutation test", "permutation_draws"),
+        (0.25, "old_floor", "the old floor verdict", "draws"),
+    ):
         rate = np.array([r[key] for r in rows])
         n = np.array([r[n_key] for r in rows])
         err = 1.96 * np.sqrt(np.maximum(rate * (1 - rate), 1e-9) / n)
         ax.errorbar(x + shift, rate, yerr=err, fmt="o", ms=4, capsize=2, label=label)
     ax.axhline(1 - level, color="black", lw=1, ls="--", label=f"stated level: {1 - level:.0%} pass")
-    ax.set(xticks=x, xticklabels=[str(r["data_seed"]) for r in rows], xlabel="data seed (real set)",
-           ylabel="pass rate of exact samples", ylim=(0, 1.05),
-           title="A perfect generator against 20 real sets: the pass rate per data set (95% intervals)")
+    ax.set(
+        xticks=x,
+        xticklabels=[str(r["data_seed"]) for r in rows],
+        xlabel="data seed (real set)",
+        ylabel="pass rate of exact samples",
+        ylim=(0, 1.05),
+        title="A perfect generator against 20 real sets: the pass rate per data set (95% intervals)",
+    )
     ax.legend(loc="lower left", fontsize=8)
     return fig
 

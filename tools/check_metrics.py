@@ -21,9 +21,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import yaml
-
 from gan.stats import gate
+
+import yaml
 
 
 def fail(message: str) -> None:
@@ -52,8 +52,9 @@ def baseline_population(revision: str, first: bool = False) -> list[dict] | None
     """The population committed at `revision`, found through that revision's own rules
     (so renaming `file:` in a change cannot skip the comparison); None with `first`, or
     for a revision from before the population gate."""
-    done = subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}"],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        ["git", "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}"], capture_output=True, text=True
+    )
     if done.returncode:
         fail(f"baseline '{revision}' is not a git revision here")
 
@@ -69,9 +70,11 @@ def baseline_population(revision: str, first: bool = False) -> list[dict] | None
     if text is None:
         if first:
             return None
-        fail(f"baseline {revision} has a population gate but no {path}: its population was "
-             f"never committed (commit one there, or pass --first to judge this change by "
-             f"the floor alone)")
+        fail(
+            f"baseline {revision} has a population gate but no {path}: its population was "
+            f"never committed (commit one there, or pass --first to judge this change by "
+            f"the floor alone)"
+        )
     runs = parse_runs(text, path)
     if not runs:
         fail(f"{revision}:{path} holds no runs")
@@ -80,11 +83,14 @@ def baseline_population(revision: str, first: bool = False) -> list[dict] | None
 
 def workspace_population(path: str) -> list[dict]:
     """The workspace's population, refused unless `dvc status` says it is current."""
-    stale = subprocess.run([sys.executable, "-m", "dvc", "status", "population", "--json"],
-                           capture_output=True, text=True)
+    stale = subprocess.run(
+        [sys.executable, "-m", "dvc", "status", "population", "--json"], capture_output=True, text=True
+    )
     if stale.returncode or json.loads(stale.stdout or "{}"):
-        fail(f"{path} does not describe the workspace's code and params: run `dvc repro` "
-             f"(or `make repro`) first")
+        fail(
+            f"{path} does not describe the workspace's code and params: run `dvc repro` "
+            f"(or `make repro`) first"
+        )
     try:
         return parse_runs(Path(path).read_text(), path)
     except OSError as error:
@@ -95,8 +101,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--baseline", default="main", help="git revision to compare with")
     parser.add_argument("--rules", type=Path, default=Path("metrics_gate.yaml"))
-    parser.add_argument("--first", action="store_true", help="the baseline has no committed "
-                        "population yet: judge by the floor alone")
+    parser.add_argument(
+        "--first",
+        action="store_true",
+        help="the baseline has no committed population yet: judge by the floor alone",
+    )
     args = parser.parse_args()
     rules = read_rules(args.rules)
     base = baseline_population(args.baseline, args.first)

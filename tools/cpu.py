@@ -1,7 +1,7 @@
 """This CPU, the instruction-set level the project computes at here, and the pin.
 
-    make cpu                                  # or: .venv/bin/python -m tools.cpu
-    .venv/bin/python -m tools.cpu --level     # just the level (.ci/run uses it)
+make cpu                                  # or: .venv/bin/python -m tools.cpu
+.venv/bin/python -m tools.cpu --level     # just the level (.ci/run uses it)
 """
 
 from __future__ import annotations

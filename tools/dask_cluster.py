@@ -18,11 +18,13 @@ import sys
 from pathlib import Path
 
 import gan  # noqa: F401  (the pin, before anything loads numpy)
-from gan.infra import cpu_pin  # noqa: E402
+from gan.infra import cpu_pin
 
 ROOT = Path(__file__).resolve().parents[1]
-USAGE = ("usage: python -m tools.dask_cluster scheduler [--port 8786]\n"
-         "       python -m tools.dask_cluster worker tcp://HOST:8786 [--nworkers N|auto]")
+USAGE = (
+    "usage: python -m tools.dask_cluster scheduler [--port 8786]\n"
+    "       python -m tools.dask_cluster worker tcp://HOST:8786 [--nworkers N|auto]"
+)
 
 
 def command(args: list[str]) -> list[str]:

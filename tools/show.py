@@ -11,13 +11,26 @@ import argparse
 
 from gan.report import experiments
 
-COLUMNS = [("name", "experiment"), ("train.seed", "seed"), ("train.lr", "lr"),
-           ("train.d_steps", "d_steps"), ("model.noise", "noise"),
-           ("pass_rate", "pass rate"), ("pass_rate_low", "low"), ("pass_rate_high", "high"),
-           ("p_value", "p"), ("indistinguishable", "indist."), ("wasserstein_1", "W1"),
-           ("ks_statistic", "KS"), ("kl_divergence", "KL"), ("mean_error", "mean err"),
-           ("std_error", "std err"), ("mode_collapse", "collapse"), ("discriminator_blind", "blind D"),
-           ("diverged", "diverged")]
+COLUMNS = [
+    ("name", "experiment"),
+    ("train.seed", "seed"),
+    ("train.lr", "lr"),
+    ("train.d_steps", "d_steps"),
+    ("model.noise", "noise"),
+    ("pass_rate", "pass rate"),
+    ("pass_rate_low", "low"),
+    ("pass_rate_high", "high"),
+    ("p_value", "p"),
+    ("indistinguishable", "indist."),
+    ("wasserstein_1", "W1"),
+    ("ks_statistic", "KS"),
+    ("kl_divergence", "KL"),
+    ("mean_error", "mean err"),
+    ("std_error", "std err"),
+    ("mode_collapse", "collapse"),
+    ("discriminator_blind", "blind D"),
+    ("diverged", "diverged"),
+]
 
 
 def main() -> None:

@@ -21,25 +21,26 @@ import subprocess
 import sys
 from pathlib import Path
 
-from gan.report import experiments
 from gan.infra import files
+from gan.report import experiments
 
 OUT = Path("reports/sweep")
 # The learning rates the convergence issue asks about, and 0.05, which fails (flagged).
 GRID = ["train.lr=1.0e-4,5.0e-4,2.0e-3,5.0e-3,5.0e-2"]
 # DVC's queue workers start `dvc` by name: the venv's bin folder must be on PATH.
-ENV = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-       "DVC_NO_ANALYTICS": "1"}
+ENV = {
+    **os.environ,
+    "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+    "DVC_NO_ANALYTICS": "1",
+}
 
 
 def dvc(*args: str, quiet: bool = True) -> str:
     """Run DVC; its output is shown (quiet=False) or returned, and a failure stops the
     sweep with DVC's own words."""
-    done = subprocess.run([sys.executable, "-m", "dvc", *args], env=ENV, text=True,
-                          capture_output=quiet)
+    done = subprocess.run([sys.executable, "-m", "dvc", *args], env=ENV, text=True, capture_output=quiet)
     if done.returncode:
-        sys.exit(f"error: dvc {' '.join(args)} failed" + (
-            f":\n{done.stdout}{done.stderr}" if quiet else ""))
+        sys.exit(f"error: dvc {' '.join(args)} failed" + (f":\n{done.stdout}{done.stderr}" if quiet else ""))
     return done.stdout or ""
 
 
@@ -50,20 +51,27 @@ def git(*args: str) -> str:
 def refuse_unfit_checkout(push: bool) -> None:
     """What makes experiments impossible to share, said before anything runs."""
     if git("rev-parse", "--is-shallow-repository") == "true":
-        sys.exit("error: this is a shallow clone: DVC experiments need the full history "
-                 "(git fetch --unshallow, or actions/checkout with fetch-depth: 0)")
+        sys.exit(
+            "error: this is a shallow clone: DVC experiments need the full history "
+            "(git fetch --unshallow, or actions/checkout with fetch-depth: 0)"
+        )
     if not push:
         return
-    default = subprocess.run([sys.executable, "-m", "dvc", "remote", "default"], env=ENV,
-                             capture_output=True, text=True)
+    default = subprocess.run(
+        [sys.executable, "-m", "dvc", "remote", "default"], env=ENV, capture_output=True, text=True
+    )
     name = default.stdout.strip()
     if default.returncode or not name:
-        sys.exit("error: no default DVC remote: the experiments' models would not reach the "
-                 "other machines (dvc remote add --local -d NAME URL)")
+        sys.exit(
+            "error: no default DVC remote: the experiments' models would not reach the "
+            "other machines (dvc remote add --local -d NAME URL)"
+        )
     url = dvc("config", f"remote.{name}.url").strip()
     if "://" not in url and Path(url).resolve().is_relative_to(Path.cwd().resolve()):
-        sys.exit(f"error: the default DVC remote '{name}' is inside this checkout ({url!r}): "
-                 "an unset secret? Nothing would leave this machine")
+        sys.exit(
+            f"error: the default DVC remote '{name}' is inside this checkout ({url!r}): "
+            "an unset secret? Nothing would leave this machine"
+        )
 
 
 def settings(grid: list[str]) -> list[str]:
@@ -100,14 +108,17 @@ def report() -> list[dict]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("grid", nargs="*", help="KEY=V1,V2 as `dvc exp run -S` takes it "
-                        f"(default: {' '.join(GRID)})")
-    parser.add_argument("--jobs", type=int, default=1, help="experiments at once (each "
-                        "population already uses every core)")
+    parser.add_argument(
+        "grid", nargs="*", help=f"KEY=V1,V2 as `dvc exp run -S` takes it (default: {' '.join(GRID)})"
+    )
+    parser.add_argument(
+        "--jobs", type=int, default=1, help="experiments at once (each population already uses every core)"
+    )
     parser.add_argument("--one", action="store_true", help="run one configuration and push it")
     parser.add_argument("--name", help="the experiment's name (with --one)")
-    parser.add_argument("--pull", action="store_true", help="pull every pushed experiment of "
-                        "HEAD from origin, then report")
+    parser.add_argument(
+        "--pull", action="store_true", help="pull every pushed experiment of HEAD from origin, then report"
+    )
     parser.add_argument("--report", action="store_true", help="only the report")
     args = parser.parse_args()
     if args.one:

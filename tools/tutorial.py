@@ -18,8 +18,16 @@ def main() -> None:
     # named `tutorial` unless ARGS name it (a second run needs a new name, or
     # `dvc exp remove tutorial` first)
     name = [] if {"-n", "--name"} & set(extra) else ["-n", "tutorial"]
-    command = [sys.executable, "-m", "dvc", "exp", "run", *name,
-               *[arg for s in params.tutorial_overrides() for arg in ("-S", s)], *extra]
+    command = [
+        sys.executable,
+        "-m",
+        "dvc",
+        "exp",
+        "run",
+        *name,
+        *[arg for s in params.tutorial_overrides() for arg in ("-S", s)],
+        *extra,
+    ]
     print(" ".join(["dvc", *command[3:]]), flush=True)
     os.execv(sys.executable, command)
 

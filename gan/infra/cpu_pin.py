@@ -21,8 +21,8 @@ import functools
 import os
 import platform
 import sys
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 
 LEVEL = "x86-64-v3"
 # x86-64-v3 in /proc/cpuinfo's words (abm is LZCNT).
@@ -30,12 +30,12 @@ V3_FLAGS = frozenset({"avx", "avx2", "bmi1", "bmi2", "f16c", "fma", "movbe", "ab
 
 # Set on every machine: switches that change results on the same CPU.
 EVERYWHERE = {
-    "TF_ENABLE_ONEDNN_OPTS": "0",   # TensorFlow's oneDNN graph rewrites reorder float sums
-    "OPENBLAS_NUM_THREADS": "1",    # numpy's and scipy's BLAS: one thread, one order
+    "TF_ENABLE_ONEDNN_OPTS": "0",  # TensorFlow's oneDNN graph rewrites reorder float sums
+    "OPENBLAS_NUM_THREADS": "1",  # numpy's and scipy's BLAS: one thread, one order
 }
 # Caps for any x86-64: harmless on a CPU below the cap.
 X86_CAPS = {
-    "ONEDNN_MAX_CPU_ISA": "AVX2",   # oneDNN (TensorFlow's matmul kernels)
+    "ONEDNN_MAX_CPU_ISA": "AVX2",  # oneDNN (TensorFlow's matmul kernels)
     # numpy 2.4's run-time dispatch targets above x86-64-v3 (`make cpu` shows the ones
     # enabled; tests/infra/test_cpu_pin.py fails if a numpy upgrade adds one)
     "NPY_DISABLE_CPU_FEATURES": "X86_V4 AVX512_ICL AVX512_SPR",
@@ -50,7 +50,7 @@ XLA_FLAG = "--xla_cpu_max_isa=AVX2"  # XLA's code generation (jit_compile)
 UNSET = ("NPY_ENABLE_CPU_FEATURES", "TF_XLA_FLAGS")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _cpuinfo(field: str) -> str | None:
     """The first `field` line of /proc/cpuinfo (read once per process), or None."""
     try:
@@ -133,14 +133,20 @@ def apply() -> str:
     wanted = pinned(os.environ, at)
     changed = overrides(os.environ, wanted)
     if changed:
-        print(f"cpu pin: ignoring {', '.join(changed)} from the environment "
-              f"(this project computes at {LEVEL}; see docs/reproducibility.md)", file=sys.stderr)
+        print(
+            f"cpu pin: ignoring {', '.join(changed)} from the environment "
+            f"(this project computes at {LEVEL}; see docs/reproducibility.md)",
+            file=sys.stderr,
+        )
     global _HOLDS
     late = [m for m in ("numpy", "tensorflow") if m in sys.modules]
     if late and any(os.environ.get(k) != v for k, v in wanted.items()):
         _HOLDS = False
-        print(f"cpu pin: {' and '.join(late)} was imported before gan, so the pin may not "
-              "hold in this process: import gan first", file=sys.stderr)
+        print(
+            f"cpu pin: {' and '.join(late)} was imported before gan, so the pin may not "
+            "hold in this process: import gan first",
+            file=sys.stderr,
+        )
     os.environ.update(wanted)
     for name in UNSET:
         os.environ.pop(name, None)
@@ -171,6 +177,7 @@ def describe() -> str:
     wide = " (has AVX-512, capped)" if "avx512f" in flags and at == LEVEL else ""
     if at == LEVEL:
         return f"computing at {LEVEL} on {cpu_name()}{wide}"
-    return (f"computing at {at} on {cpu_name()}: not {LEVEL}, so the bytes will differ "
-            "from the committed ones (the metrics agree within training noise)")
-
+    return (
+        f"computing at {at} on {cpu_name()}: not {LEVEL}, so the bytes will differ "
+        "from the committed ones (the metrics agree within training noise)"
+    )

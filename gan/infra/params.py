@@ -13,11 +13,10 @@ import math
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
-from pydantic import (BaseModel, ConfigDict, Field, ValidationError, field_validator,
-                      model_validator)
-
 from gan.infra.data import Noise
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 
 class ParamsError(ValueError):
@@ -32,8 +31,9 @@ class _Section(BaseModel):
     def _finite(cls, value: Any) -> Any:
         items = value if isinstance(value, list) else [value]
         if any(isinstance(v, float) and not math.isfinite(v) for v in items):
-            raise ValueError("must be finite numbers" if isinstance(value, list)
-                             else "must be a finite number")
+            raise ValueError(
+                "must be finite numbers" if isinstance(value, list) else "must be a finite number"
+            )
         return value
 
 
@@ -48,10 +48,9 @@ class DataParams(_Section):
     seed: int = Field(ge=0)
 
     @model_validator(mode="after")
-    def _mixture_is_consistent(self) -> "DataParams":
+    def _mixture_is_consistent(self) -> DataParams:
         if not len(self.mixture_means) == len(self.mixture_stds) == len(self.mixture_weights):
-            raise ValueError("data.mixture_means, mixture_stds and mixture_weights must have "
-                             "the same length")
+            raise ValueError("data.mixture_means, mixture_stds and mixture_weights must have the same length")
         if any(s <= 0 for s in self.mixture_stds):
             raise ValueError("data.mixture_stds must all be > 0")
         if any(w < 0 for w in self.mixture_weights) or sum(self.mixture_weights) <= 0:
@@ -104,14 +103,15 @@ class EvaluateParams(_Section):
     collapse_atom: float = Field(gt=0, lt=1)
 
     @model_validator(mode="after")
-    def _test_can_reject(self) -> "EvaluateParams":
+    def _test_can_reject(self) -> EvaluateParams:
         # A generator off on one metric ties with the null samples that top each of the
         # five metrics, so its joint p-value is at least 5 / (null_repeats + 1).
         if (self.null_repeats + 1) * self.level < 5:
             raise ValueError(
                 f"evaluate.null_repeats ({self.null_repeats}) is too small for evaluate.level "
                 f"({self.level}): a generator off on one metric could never be rejected; use "
-                f"at least {math.ceil(5 / self.level) - 1}")
+                f"at least {math.ceil(5 / self.level) - 1}"
+            )
         return self
 
 
@@ -170,10 +170,21 @@ class PopulationParams(_Section):
 # learning rate, and every option this project added switched off. All pinned, so the
 # tutorial is the tutorial whatever the workspace's params.yaml says.
 TUTORIAL_SETUP: dict[str, Any] = {
-    "model.d_hidden": 8, "model.g_input": 8, "model.g_hidden": 4, "model.noise": "uniform",
-    "model.g_init": "normal", "train.loss": "minimax", "train.lr": 5.0e-4,
-    "train.batch_size": 300, "train.epochs": 3000, "train.d_steps": 1, "train.ema_decay": 0.0,
-    "train.d_lr_ratio": 1.0, "train.beta_1": 0.9, "train.lr_decay": 0.0, "train.r1_gamma": 0.0,
+    "model.d_hidden": 8,
+    "model.g_input": 8,
+    "model.g_hidden": 4,
+    "model.noise": "uniform",
+    "model.g_init": "normal",
+    "train.loss": "minimax",
+    "train.lr": 5.0e-4,
+    "train.batch_size": 300,
+    "train.epochs": 3000,
+    "train.d_steps": 1,
+    "train.ema_decay": 0.0,
+    "train.d_lr_ratio": 1.0,
+    "train.beta_1": 0.9,
+    "train.lr_decay": 0.0,
+    "train.r1_gamma": 0.0,
     "train.lookahead_k": 0,
 }
 
@@ -224,9 +235,7 @@ def parse_section(raw: dict[str, Any], name: str, source: str = "params.yaml") -
     known = list(schema.model_fields)
     for key in values:
         if key not in known:
-            raise ParamsError(
-                f"{source}: unknown key '{name}.{key}'{_closest(str(key), known, f'{name}.')}"
-            )
+            raise ParamsError(f"{source}: unknown key '{name}.{key}'{_closest(str(key), known, f'{name}.')}")
     try:
         return schema(**values)
     except ValidationError as exc:

@@ -15,10 +15,11 @@ import functools
 import hashlib
 import logging
 import sys
+from collections.abc import Callable, Iterator
 from concurrent.futures import CancelledError
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from gan.infra import cpu_pin
 
@@ -31,7 +32,7 @@ class ClusterError(RuntimeError):
     """No usable cluster: unreachable, empty, or a worker that computes otherwise."""
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def identity() -> dict[str, Any]:
     """What this process computes with: a hash of gan/'s sources, a hash of the lock its
     environment was installed from (`make setup` copies it into the venv), the
@@ -40,10 +41,12 @@ def identity() -> dict[str, Any]:
     for path in sorted((ROOT / "gan").rglob("*.py")):
         code.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
     stamp = Path(sys.prefix) / "requirements.lock"
-    lock = (hashlib.sha256(stamp.read_bytes()).hexdigest()[:16] if stamp.is_file()
-            else f"none ({sys.prefix} was not set up by `make setup`)")
-    return {"code": code.hexdigest()[:16], "lock": lock, "level": cpu_pin.apply(),
-            "pinned": cpu_pin.holds()}
+    lock = (
+        hashlib.sha256(stamp.read_bytes()).hexdigest()[:16]
+        if stamp.is_file()
+        else f"none ({sys.prefix} was not set up by `make setup`)"
+    )
+    return {"code": code.hexdigest()[:16], "lock": lock, "level": cpu_pin.apply(), "pinned": cpu_pin.holds()}
 
 
 def _worker_identity(dask_worker: Any = None) -> dict[str, Any]:
@@ -59,14 +62,17 @@ def _worker_identity(dask_worker: Any = None) -> dict[str, Any]:
 def mismatch(theirs: dict[str, Any], mine: dict[str, Any]) -> str | None:
     """Why a worker with identity `theirs` cannot compute for this client, or None."""
     if theirs.get("threads", 1) != 1:
-        return (f"runs {theirs.get('threads')} threads: a population's worker runs one "
-                "(`make worker` starts it so, or `dask worker --nthreads 1`)")
+        return (
+            f"runs {theirs.get('threads')} threads: a population's worker runs one "
+            "(`make worker` starts it so, or `dask worker --nthreads 1`)"
+        )
     if not theirs.get("pinned"):
-        return ("loaded numpy or TensorFlow before the instruction-set pin: start it with "
-                "`make worker`")
-    reasons = {"code": "runs other gan/ code (check out this commit there)",
-               "lock": "was installed from another requirements.lock (`make setup` there)",
-               "level": f"computes at {theirs.get('level')}, not {mine['level']}"}
+        return "loaded numpy or TensorFlow before the instruction-set pin: start it with `make worker`"
+    reasons = {
+        "code": "runs other gan/ code (check out this commit there)",
+        "lock": "was installed from another requirements.lock (`make setup` there)",
+        "level": f"computes at {theirs.get('level')}, not {mine['level']}",
+    }
     for key, reason in reasons.items():
         if theirs.get(key) != mine[key]:
             return reason
@@ -94,25 +100,36 @@ def connect(workers: int, address: str | None = None) -> Iterator[Any]:
             try:
                 client = Client(address, timeout=CONNECT_TIMEOUT_S)
             except (OSError, TimeoutError, ValueError) as exc:
-                raise ClusterError(f"no Dask scheduler answers at {address} within "
-                                   f"{CONNECT_TIMEOUT_S} s ({type(exc).__name__}); unset "
-                                   "DASK_SCHEDULER_ADDRESS to use this machine's cores") from None
+                raise ClusterError(
+                    f"no Dask scheduler answers at {address} within "
+                    f"{CONNECT_TIMEOUT_S} s ({type(exc).__name__}); unset "
+                    "DASK_SCHEDULER_ADDRESS to use this machine's cores"
+                ) from None
         else:
-            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                   dashboard_address=None, silence_logs=logging.ERROR)
+            cluster = LocalCluster(
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
+            )
             client = Client(cluster)
         try:
             client.wait_for_workers(1, timeout=WORKERS_TIMEOUT_S)
         except TimeoutError:
-            raise ClusterError(f"the Dask scheduler at {address or 'this machine'} has no workers after "
-                               f"{WORKERS_TIMEOUT_S} s (start some with `make worker`)") from None
+            raise ClusterError(
+                f"the Dask scheduler at {address or 'this machine'} has no workers after "
+                f"{WORKERS_TIMEOUT_S} s (start some with `make worker`)"
+            ) from None
         mine = identity()
         try:
             found = client.run(_worker_identity)
         except Exception as exc:  # e.g. a worker without this checkout on its path
-            raise ClusterError(f"a Dask worker cannot run this project's code ({type(exc).__name__}: "
-                               f"{exc}): start workers with `make worker` in a checkout of "
-                               "this commit") from None
+            raise ClusterError(
+                f"a Dask worker cannot run this project's code ({type(exc).__name__}: "
+                f"{exc}): start workers with `make worker` in a checkout of "
+                "this commit"
+            ) from None
         for worker, theirs in found.items():
             problem = mismatch(theirs, mine)
             if problem:
@@ -130,17 +147,20 @@ def _run(task: Callable[..., dict[str, Any]], *args: Any, **kwargs: Any) -> tupl
     return task(*args, **kwargs), _worker_identity()
 
 
-def run_seeds(client: Any, task: Callable[..., dict[str, Any]], seeds: list[int],
-              on_row: Callable[[dict[str, Any]], None] | None = None,
-              **shared: Any) -> list[dict[str, Any]]:
+def run_seeds(
+    client: Any,
+    task: Callable[..., dict[str, Any]],
+    seeds: list[int],
+    on_row: Callable[[dict[str, Any]], None] | None = None,
+    **shared: Any,
+) -> list[dict[str, Any]]:
     """task(seed=s, **shared) for every seed, on the client's workers; the rows sorted by
     seed, so they do not depend on which worker finished first. A value of `shared`
     may be a Future (computed once, sent to every task)."""
     from distributed import as_completed
 
     mine = identity()
-    futures = [client.submit(_run, task, seed=seed, pure=False, **shared)
-               for seed in seeds]
+    futures = [client.submit(_run, task, seed=seed, pure=False, **shared) for seed in seeds]
     from distributed import KilledWorker
 
     rows = []
@@ -150,13 +170,16 @@ def run_seeds(client: Any, task: Callable[..., dict[str, Any]], seeds: list[int]
         except RuntimeError as exc:
             if "deserialization" not in str(exc):
                 raise
-            raise ClusterError("the Dask scheduler cannot import this project's code: start it "
-                               "with `make scheduler` in a checkout of this commit") from None
+            raise ClusterError(
+                "the Dask scheduler cannot import this project's code: start it "
+                "with `make scheduler` in a checkout of this commit"
+            ) from None
         except KilledWorker as exc:
             raise ClusterError(f"a Dask worker died while training ({exc}); out of memory?") from None
         except (OSError, CancelledError) as exc:
-            raise ClusterError(f"lost the Dask scheduler or a worker mid-run "
-                               f"({type(exc).__name__}: {exc}); run again") from None
+            raise ClusterError(
+                f"lost the Dask scheduler or a worker mid-run ({type(exc).__name__}: {exc}); run again"
+            ) from None
         problem = mismatch(theirs, mine)
         if problem:
             raise ClusterError(f"the Dask worker that ran seed {row.get('seed')} {problem}")
@@ -169,4 +192,3 @@ def run_seeds(client: Any, task: Callable[..., dict[str, Any]], seeds: list[int]
 def once(client: Any, function: Callable[..., Any], *args: Any) -> Any:
     """function(*args) computed once on a worker, as a Future other tasks can take."""
     return client.submit(function, *args, pure=False)
-

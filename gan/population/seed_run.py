@@ -13,9 +13,23 @@ import numpy as np
 # What a population keeps of each run (reports/population/runs.csv): enough to rank it in
 # the gate and to read the table. No timings: the file's bytes depend only on code,
 # data and params.
-ROW = ("seed", "p_value", "indistinguishable", "wasserstein_1", "ks_statistic",
-       "kl_divergence", "mean_error", "std_error", "fake_std", "mode_collapse",
-       "discriminator_blind", "diverged", "epochs_done", "raw_p_value", "raw_indistinguishable")
+ROW = (
+    "seed",
+    "p_value",
+    "indistinguishable",
+    "wasserstein_1",
+    "ks_statistic",
+    "kl_divergence",
+    "mean_error",
+    "std_error",
+    "fake_std",
+    "mode_collapse",
+    "discriminator_blind",
+    "diverged",
+    "epochs_done",
+    "raw_p_value",
+    "raw_indistinguishable",
+)
 
 _TRAINERS: dict[Any, Any] = {}  # this process's trainer, reused seed after seed
 
@@ -45,25 +59,29 @@ def _exported(trainer) -> tuple[Any, Any]:
 
     key = tuple(w.shape for w in trainer.generator.get_weights() + trainer.discriminator.get_weights())
     if key not in _EXPORTED:
-        _EXPORTED[key] = (export.generator_net(trainer.generator.get_weights()),
-                          export.discriminator_net(trainer.discriminator.get_weights()))
+        _EXPORTED[key] = (
+            export.generator_net(trainer.generator.get_weights()),
+            export.discriminator_net(trainer.discriminator.get_weights()),
+        )
     return _EXPORTED[key]
 
 
-def train_and_score(raw_params: dict[str, Any], real: np.ndarray, seed: int,
-                    null: np.ndarray) -> dict[str, Any]:
+def train_and_score(
+    raw_params: dict[str, Any], real: np.ndarray, seed: int, null: np.ndarray
+) -> dict[str, Any]:
     """One row of the population (ROW's keys) for training seed `seed`."""
     from gan.infra import data, params
     from gan.stats import evaluation, metrics
-    from gan.training.trainer import Config, fit
     from gan.stats.distributions import Mixture
+    from gan.training.trainer import Config, fit
 
-    p = {name: params.parse_section(raw_params, name)
-         for name in ("data", "model", "train", "metrics", "evaluate")}
+    p = {
+        name: params.parse_section(raw_params, name)
+        for name in ("data", "model", "train", "metrics", "evaluate")
+    }
     bins, ev, train = p["metrics"].model_dump(), p["evaluate"], p["train"]
     trainer = _trainer(real, Config.from_params(p["model"], train, seed=seed))
-    result = fit(trainer, metrics.kl_from(real, **bins),
-                          checkpoint_every=train.checkpoint_every)
+    result = fit(trainer, metrics.kl_from(real, **bins), checkpoint_every=train.checkpoint_every)
 
     z = data.noise(ev.n_samples, p["model"].g_input, ev.seed, p["model"].noise)
     generator, discriminator = _exported(trainer)
@@ -74,24 +92,40 @@ def train_and_score(raw_params: dict[str, Any], real: np.ndarray, seed: int,
 
     discriminator.set_weights(trainer.discriminator.get_weights())
     scores = evaluation.assess(
-        real, generate(trainer.export_weights()), generate(trainer.generator.get_weights()),
-        lambda x: discriminator.logit(x=x)["logit"].numpy(), dist=Mixture.from_params(p["data"]),
-        null=null, critical_values=False, **ev.model_dump(include={"level", "collapse_ratio", "collapse_atom"}),
-        **bins)
-    scores.update(seed=seed, diverged=result.diverged, epochs_done=result.epochs_done,
-                  raw_p_value=scores["raw"]["p_value"],
-                  raw_indistinguishable=scores["raw"]["indistinguishable"])
+        real,
+        generate(trainer.export_weights()),
+        generate(trainer.generator.get_weights()),
+        lambda x: discriminator.logit(x=x)["logit"].numpy(),
+        dist=Mixture.from_params(p["data"]),
+        null=null,
+        critical_values=False,
+        **ev.model_dump(include={"level", "collapse_ratio", "collapse_atom"}),
+        **bins,
+    )
+    scores.update(
+        seed=seed,
+        diverged=result.diverged,
+        epochs_done=result.epochs_done,
+        raw_p_value=scores["raw"]["p_value"],
+        raw_indistinguishable=scores["raw"]["indistinguishable"],
+    )
     return {key: scores[key] for key in ROW}
 
 
 def null_for(raw_params: dict[str, Any], real: np.ndarray) -> np.ndarray:
     """The verdict's null for this data and these params: computed once per population,
     shared by every run (as `evaluate` computes it for the pipeline's run)."""
-    from gan.stats import evaluation
     from gan.infra import params
+    from gan.stats import evaluation
     from gan.stats.distributions import Mixture
 
     p = {name: params.parse_section(raw_params, name) for name in ("data", "metrics", "evaluate")}
     ev = p["evaluate"]
-    return evaluation.null_scores(Mixture.from_params(p["data"]), real, ev.n_samples,
-                                  repeats=ev.null_repeats, seed=ev.seed, **p["metrics"].model_dump())
+    return evaluation.null_scores(
+        Mixture.from_params(p["data"]),
+        real,
+        ev.n_samples,
+        repeats=ev.null_repeats,
+        seed=ev.seed,
+        **p["metrics"].model_dump(),
+    )

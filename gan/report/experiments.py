@@ -8,10 +8,18 @@ from typing import Any
 from gan.infra.params import SECTIONS
 
 # What a comparison of configurations reads first: the population, then the single run.
-METRICS = [("pass_rate", "pass rate"), ("pass_rate_low", "low"), ("pass_rate_high", "high"),
-           ("flagged", "flagged"), ("silent", "silent"), ("median_p_value", "median p"),
-           ("p_uniformity_ks", "KS vs uniform"), ("p_value", "run p"),
-           ("wasserstein_1", "run W1"), ("mean_error", "run mean err")]
+METRICS = [
+    ("pass_rate", "pass rate"),
+    ("pass_rate_low", "low"),
+    ("pass_rate_high", "high"),
+    ("flagged", "flagged"),
+    ("silent", "silent"),
+    ("median_p_value", "median p"),
+    ("p_uniformity_ks", "KS vs uniform"),
+    ("p_value", "run p"),
+    ("wasserstein_1", "run W1"),
+    ("mean_error", "run mean err"),
+]
 _INFO = {"Experiment", "rev", "typ", "Created", "parent", "State", "Executor"}
 
 
@@ -30,8 +38,9 @@ def rows(shown: list[dict[str, Any]]) -> list[dict[str, Any]]:
     by the experiment's name or the commit's short hash."""
     out = []
     for entry in shown:
-        if entry.get("rev") == "workspace" or (entry.get("pass_rate") is None
-                                               and entry.get("p_value") is None):
+        if entry.get("rev") == "workspace" or (
+            entry.get("pass_rate") is None and entry.get("p_value") is None
+        ):
             continue
         row = {key: _value(value) for key, value in entry.items() if "/" not in key}
         row["name"] = entry.get("Experiment") or entry.get("rev")
@@ -41,8 +50,7 @@ def rows(shown: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def varying_params(table: list[dict[str, Any]]) -> list[str]:
     """The params whose value differs between the rows: what the comparison is about."""
-    keys = [key for key in (table[0] if table else {}) if key.split(".")[0] in SECTIONS
-            and key not in _INFO]
+    keys = [key for key in (table[0] if table else {}) if key.split(".")[0] in SECTIONS and key not in _INFO]
     return [key for key in keys if len({repr(row.get(key)) for row in table}) > 1]
 
 
@@ -62,8 +70,10 @@ def _cell(value: Any) -> str:
 
 def markdown(table: list[dict[str, Any]], columns: list[tuple[str, str]]) -> str:
     """A markdown table; `columns` are (key, header) pairs."""
-    lines = ["| " + " | ".join(header for _, header in columns) + " |",
-             "|" + "|".join("---" for _ in columns) + "|"]
+    lines = [
+        "| " + " | ".join(header for _, header in columns) + " |",
+        "|" + "|".join("---" for _ in columns) + "|",
+    ]
     for row in table:
         lines.append("| " + " | ".join(_cell(row.get(key)) for key, _ in columns) + " |")
     return "\n".join(lines) + "\n"
@@ -83,15 +93,24 @@ def figure(table: list[dict[str, Any]]):
             continue
         ax.plot([row["pass_rate_low"], row["pass_rate_high"]], [y, y], color="grey", lw=3)
         ax.plot(rate, y, "o", color="tab:green" if rate >= 0.9 else "tab:orange", ms=8)
-        ax.annotate(f"{100 * rate:.0f}%, flagged {row.get('flagged')}, "
-                    f"silent {row.get('silent')}", (1.02, y), va="center", fontsize=8,
-                    xycoords=("axes fraction", "data"))
+        ax.annotate(
+            f"{100 * rate:.0f}%, flagged {row.get('flagged')}, silent {row.get('silent')}",
+            (1.02, y),
+            va="center",
+            fontsize=8,
+            xycoords=("axes fraction", "data"),
+        )
     keys = varying_params(table)
-    ax.set_yticks(range(len(table)), [" ".join(f"{k.split('.')[-1]}={row.get(k)}" for k in keys)
-                                      + f" ({row['name']})" for row in table])
+    ax.set_yticks(
+        range(len(table)),
+        [" ".join(f"{k.split('.')[-1]}={row.get(k)}" for k in keys) + f" ({row['name']})" for row in table],
+    )
     ax.invert_yaxis()
     ax.axvline(0.9, color="black", lw=0.8, ls=":")
-    ax.set(xlim=(0, 1), xlabel="share of training seeds whose generator passes the verdict "
-           "(95% Wilson interval)", title="Pass rate per configuration (dotted: 90%)")
+    ax.set(
+        xlim=(0, 1),
+        xlabel="share of training seeds whose generator passes the verdict (95% Wilson interval)",
+        title="Pass rate per configuration (dotted: 90%)",
+    )
     ax.grid(alpha=0.3, axis="x")
     return fig

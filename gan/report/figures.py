@@ -11,13 +11,13 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import seaborn as sns  # noqa: E402
+from gan.infra import files
+from gan.stats.distributions import Mixture
 
-from gan.infra import files# noqa: E402
-from gan.stats.distributions import Mixture  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
 
 REAL, FAKE, DISC = "tab:blue", "tab:red", "tab:green"
 LN4, LN_HALF = math.log(4.0), math.log(0.5)
@@ -45,8 +45,12 @@ def loss_history(history: pd.DataFrame) -> plt.Figure:
 def kl_history(history: pd.DataFrame) -> plt.Figure:
     fig, ax = plt.subplots(figsize=(7, 4), layout="constrained")
     ax.plot(history.index, history["kl_divergence"], color=DISC, label="KL(real || fake)")
-    ax.set(title="KL divergence during training (shared bins)", xlabel="epoch",
-           ylabel="KL divergence (nats)", yscale="log")
+    ax.set(
+        title="KL divergence during training (shared bins)",
+        xlabel="epoch",
+        ylabel="KL divergence (nats)",
+        yscale="log",
+    )
     ax.legend(loc="best")
     ax.grid(alpha=0.3, which="both")
     return fig
@@ -57,8 +61,8 @@ def _true_pdf(ax: plt.Axes, x: np.ndarray, dist: Mixture) -> None:
 
 
 def _x_range(dist: Mixture, n: int = 400) -> np.ndarray:
-    lo = min(m - 4.5 * s for m, s in zip(dist.means, dist.stds))
-    hi = max(m + 4.5 * s for m, s in zip(dist.means, dist.stds))
+    lo = min(m - 4.5 * s for m, s in zip(dist.means, dist.stds, strict=True))
+    hi = max(m + 4.5 * s for m, s in zip(dist.means, dist.stds, strict=True))
     return np.linspace(lo, hi, n)
 
 
@@ -69,8 +73,7 @@ def density(real: np.ndarray, fake: np.ndarray, dist: Mixture) -> plt.Figure:
         sns.kdeplot(x=fake, ax=ax, color=FAKE, fill=True, alpha=0.25, label="generated (KDE)")
     sns.kdeplot(x=real, ax=ax, color=REAL, label="real samples (KDE)")
     _true_pdf(ax, x, dist)
-    ax.set(title="Real vs generated distribution", xlabel="x", ylabel="density",
-           xlim=(x[0], x[-1]))
+    ax.set(title="Real vs generated distribution", xlabel="x", ylabel="density", xlim=(x[0], x[-1]))
     ax.legend(loc="upper right")
     return fig
 
@@ -78,12 +81,20 @@ def density(real: np.ndarray, fake: np.ndarray, dist: Mixture) -> plt.Figure:
 def verdict(metrics: dict) -> tuple[str, str]:
     """The run's verdict and flags as a figure's headline, and its colour: the losses and
     D's outputs can sit at their equilibrium values while the generator is wrong."""
-    flags = [name for key, name in (("mode_collapse", "MODE COLLAPSE"),
-                                    ("discriminator_blind", "BLIND DISCRIMINATOR"),
-                                    ("diverged", "DIVERGED")) if metrics.get(key)]
+    flags = [
+        name
+        for key, name in (
+            ("mode_collapse", "MODE COLLAPSE"),
+            ("discriminator_blind", "BLIND DISCRIMINATOR"),
+            ("diverged", "DIVERGED"),
+        )
+        if metrics.get(key)
+    ]
     ok = bool(metrics.get("indistinguishable")) and not flags
-    text = (f"verdict: {'indistinguishable from' if metrics.get('indistinguishable') else 'DISTINGUISHABLE from'}"
-            f" the real distribution (p = {metrics.get('p_value', float('nan')):.3f})")
+    text = (
+        f"verdict: {'indistinguishable from' if metrics.get('indistinguishable') else 'DISTINGUISHABLE from'}"
+        f" the real distribution (p = {metrics.get('p_value', float('nan')):.3f})"
+    )
     return text + "".join(f"; {flag}" for flag in flags), ("tab:green" if ok else "tab:red")
 
 
@@ -94,27 +105,44 @@ def stamp(fig: plt.Figure, metrics: dict) -> plt.Figure:
     return fig
 
 
-def discriminator_outputs(d_real: np.ndarray, d_fake: np.ndarray, grid: np.ndarray,
-                          d_grid: np.ndarray, real: np.ndarray, blind: bool = False,
-                          n: int = 1000) -> plt.Figure:
+def discriminator_outputs(
+    d_real: np.ndarray,
+    d_fake: np.ndarray,
+    grid: np.ndarray,
+    d_grid: np.ndarray,
+    real: np.ndarray,
+    blind: bool = False,
+    n: int = 1000,
+) -> plt.Figure:
     """D on the samples (left) and as a function of x (right): a D that sees the
     distribution bends inside the real data's range; a blind one is a featureless curve
     there (its logit affine), whatever its outputs average to."""
-    fig, (ax, curve) = plt.subplots(1, 2, figsize=(12, 5), layout="constrained",
-                                    gridspec_kw={"width_ratios": [3, 2]})
+    fig, (ax, curve) = plt.subplots(
+        1, 2, figsize=(12, 5), layout="constrained", gridspec_kw={"width_ratios": [3, 2]}
+    )
     ax.plot(d_real[:n], color=REAL, lw=0.8, label=f"D(x), real (mean {np.mean(d_real):.3f})")
-    ax.plot(d_fake[:n], color=FAKE, lw=0.8, alpha=0.8,
-            label=f"D(G(z)), generated (mean {np.mean(d_fake):.3f})")
+    ax.plot(
+        d_fake[:n], color=FAKE, lw=0.8, alpha=0.8, label=f"D(G(z)), generated (mean {np.mean(d_fake):.3f})"
+    )
     ax.axhline(0.5, color="black", ls="--", lw=1, label="1/2")
     ax.set(title="Discriminator outputs", xlabel="sample index", ylabel="D output", ylim=(0, 1))
     ax.legend(loc="upper right")
-    curve.axvspan(float(np.min(real)), float(np.max(real)), color=REAL, alpha=0.1,
-                  label="range of the real data")
+    curve.axvspan(
+        float(np.min(real)), float(np.max(real)), color=REAL, alpha=0.1, label="range of the real data"
+    )
     curve.plot(grid, d_grid, color=DISC, lw=1.6, label="D(x)")
     curve.axhline(0.5, color="black", ls="--", lw=1)
-    curve.set(xlabel="x", ylabel="D(x)", ylim=(0, 1), xlim=(float(grid[0]), float(grid[-1])),
-              title=("BLIND: D's logit is affine over the data,\nit sees G's mean at most"
-                     if blind else "D(x) as a function of x"))
+    curve.set(
+        xlabel="x",
+        ylabel="D(x)",
+        ylim=(0, 1),
+        xlim=(float(grid[0]), float(grid[-1])),
+        title=(
+            "BLIND: D's logit is affine over the data,\nit sees G's mean at most"
+            if blind
+            else "D(x) as a function of x"
+        ),
+    )
     curve.legend(loc="upper right")
     return fig
 
@@ -127,8 +155,7 @@ class _StateChart:
     def __init__(self, ax: plt.Axes, grid: np.ndarray, dist: Mixture):
         lo, hi = float(grid[0]), float(grid[-1])
         self.edges = np.linspace(lo, hi, 61)
-        self.bars = ax.stairs(np.zeros(60), self.edges, fill=True, color=FAKE, alpha=0.35,
-                              label="generated")
+        self.bars = ax.stairs(np.zeros(60), self.edges, fill=True, color=FAKE, alpha=0.35, label="generated")
         _true_pdf(ax, grid, dist)
         ax.set(xlabel="x", ylabel="density", xlim=(lo, hi), ylim=(0, 1.6 * dist.pdf(grid).max()))
         twin = ax.twinx()
@@ -142,21 +169,26 @@ class _StateChart:
 
     def show(self, fake: np.ndarray, d_grid: np.ndarray, title: str) -> None:
         finite = fake[np.isfinite(fake)]
-        heights, _ = np.histogram(np.clip(finite, self.edges[0], self.edges[-1]),
-                                  bins=self.edges, density=len(finite) > 0)
+        heights, _ = np.histogram(
+            np.clip(finite, self.edges[0], self.edges[-1]), bins=self.edges, density=len(finite) > 0
+        )
         self.bars.set_data(heights)
         self.d_line.set_ydata(d_grid)
         outside = np.mean((finite < self.edges[0]) | (finite > self.edges[-1])) if len(finite) else 0.0
         # samples beyond the axis are counted in the edge bins: say so, or they read as a spike
-        self.title.set_text(title + (f"\n{100 * outside:.1f}% of the samples lie beyond the axis "
-                                     "and are counted in the edge bins" if outside else ""))
+        self.title.set_text(
+            title
+            + (
+                f"\n{100 * outside:.1f}% of the samples lie beyond the axis and are counted in the edge bins"
+                if outside
+                else ""
+            )
+        )
 
 
-def final_state(fake: np.ndarray, grid: np.ndarray, d_grid: np.ndarray,
-                dist: Mixture) -> plt.Figure:
+def final_state(fake: np.ndarray, grid: np.ndarray, d_grid: np.ndarray, dist: Mixture) -> plt.Figure:
     fig, ax = plt.subplots(figsize=(8, 5), layout="constrained")
-    _StateChart(ax, grid, dist).show(
-        fake, d_grid, "After training: real pdf, generated density, D(x)")
+    _StateChart(ax, grid, dist).show(fake, d_grid, "After training: real pdf, generated density, D(x)")
     return fig
 
 
@@ -171,8 +203,13 @@ def qq(fake: np.ndarray, dist: Mixture) -> plt.Figure:
     span = _x_range(dist, 2)
     lim = (float(span[0]), float(span[1]))
     ax.plot(lim, lim, color="black", ls="--", lw=1, label="y = x (perfect)")
-    ax.set(title=f"Q-Q plot: generator vs {dist.label()}", xlabel="quantile of the real distribution",
-           ylabel="generated sample quantile", xlim=lim, ylim=lim)
+    ax.set(
+        title=f"Q-Q plot: generator vs {dist.label()}",
+        xlabel="quantile of the real distribution",
+        ylabel="generated sample quantile",
+        xlim=lim,
+        ylim=lim,
+    )
     ax.legend(loc="upper left")
     ax.grid(alpha=0.3)
     return fig
@@ -191,9 +228,11 @@ def animation_frames(frames: dict[str, np.ndarray], dist: Mixture) -> list[np.nd
     background = fig.canvas.copy_from_bbox(fig.bbox)
     images = []
     for i, epoch in enumerate(frames["epoch"]):
-        chart.show(frames["fake"][i], frames["d_grid"][i],
-                   f"epoch {int(epoch)}   loss_D {frames['loss_d'][i]:.3f}   "
-                   f"loss_G {frames['loss_g'][i]:.3f}")
+        chart.show(
+            frames["fake"][i],
+            frames["d_grid"][i],
+            f"epoch {int(epoch)}   loss_D {frames['loss_d'][i]:.3f}   loss_G {frames['loss_g'][i]:.3f}",
+        )
         fig.canvas.restore_region(background)
         for artist in moving:
             fig.draw_artist(artist)
@@ -205,10 +244,18 @@ def animation_frames(frames: dict[str, np.ndarray], dist: Mixture) -> list[np.nd
 def save_gif(images: list[np.ndarray], path: str | Path, ms_per_frame: int = 200) -> None:
     from PIL import Image
 
-    pictures = [Image.fromarray(image).quantize(colors=64, method=Image.Quantize.MEDIANCUT)
-                for image in images]
+    pictures = [
+        Image.fromarray(image).quantize(colors=64, method=Image.Quantize.MEDIANCUT) for image in images
+    ]
     buffer = io.BytesIO()
     durations = [ms_per_frame] * (len(pictures) - 1) + [ms_per_frame * 8]
-    pictures[0].save(buffer, format="GIF", save_all=True, append_images=pictures[1:],
-                     duration=durations, loop=0, optimize=False)
+    pictures[0].save(
+        buffer,
+        format="GIF",
+        save_all=True,
+        append_images=pictures[1:],
+        duration=durations,
+        loop=0,
+        optimize=False,
+    )
     files.write_bytes(path, buffer.getvalue())

@@ -17,12 +17,15 @@ class Mixture:
     weights: tuple[float, ...]
 
     @classmethod
-    def from_params(cls, data) -> "Mixture":
+    def from_params(cls, data) -> Mixture:
         if data.distribution == "normal":
             return cls((data.mean,), (data.std,), (1.0,))
         total = sum(data.mixture_weights)
-        return cls(tuple(data.mixture_means), tuple(data.mixture_stds),
-                   tuple(w / total for w in data.mixture_weights))
+        return cls(
+            tuple(data.mixture_means),
+            tuple(data.mixture_stds),
+            tuple(w / total for w in data.mixture_weights),
+        )
 
     @property
     def mean(self) -> float:
@@ -36,8 +39,9 @@ class Mixture:
     def label(self) -> str:
         if len(self.means) == 1:
             return f"N({self.means[0]:g}, {self.stds[0]:g})"
-        return " + ".join(f"{w:.2g} N({m:g}, {s:g})"
-                          for m, s, w in zip(self.means, self.stds, self.weights))
+        return " + ".join(
+            f"{w:.2g} N({m:g}, {s:g})" for m, s, w in zip(self.means, self.stds, self.weights, strict=True)
+        )
 
     def sample(self, n: int, rng: np.random.Generator) -> np.ndarray:
         """n draws, float32, shape (n, 1). One component draws exactly as rng.normal does."""
@@ -50,7 +54,9 @@ class Mixture:
     def pdf(self, x: np.ndarray) -> np.ndarray:
         from scipy import stats
 
-        return sum(w * stats.norm.pdf(x, m, s) for m, s, w in zip(self.means, self.stds, self.weights))
+        return sum(
+            w * stats.norm.pdf(x, m, s) for m, s, w in zip(self.means, self.stds, self.weights, strict=True)
+        )
 
     def ppf(self, probs: np.ndarray) -> np.ndarray:
         """Quantiles (inverse CDF), by interpolation on a fine grid for mixtures."""
@@ -58,10 +64,13 @@ class Mixture:
 
         if len(self.means) == 1:
             return stats.norm.ppf(probs, self.means[0], self.stds[0])
-        lo = min(m - 8 * s for m, s in zip(self.means, self.stds))
-        hi = max(m + 8 * s for m, s in zip(self.means, self.stds))
+        lo = min(m - 8 * s for m, s in zip(self.means, self.stds, strict=True))
+        hi = max(m + 8 * s for m, s in zip(self.means, self.stds, strict=True))
         grid = np.linspace(lo, hi, 20001)
-        cdf = sum(w * stats.norm.cdf(grid, m, s) for m, s, w in zip(self.means, self.stds, self.weights))
+        cdf = sum(
+            w * stats.norm.cdf(grid, m, s)
+            for m, s, w in zip(self.means, self.stds, self.weights, strict=True)
+        )
         return np.interp(probs, cdf, grid)
 
     def mode_coverage(self, samples: np.ndarray) -> dict[str, float]:
@@ -71,7 +80,6 @@ class Mixture:
         x = np.asarray(samples, dtype=np.float64).ravel()
         if not np.all(np.isfinite(x)):
             return {"modes_captured": float("nan"), "near_mode": float("nan")}
-        near = [np.abs(x - m) <= 2 * s for m, s in zip(self.means, self.stds)]
-        captured = [np.mean(hit) >= 0.5 * 0.954 * w for hit, w in zip(near, self.weights)]
-        return {"modes_captured": float(np.mean(captured)),
-                "near_mode": float(np.mean(np.any(near, axis=0)))}
+        near = [np.abs(x - m) <= 2 * s for m, s in zip(self.means, self.stds, strict=True)]
+        captured = [np.mean(hit) >= 0.5 * 0.954 * w for hit, w in zip(near, self.weights, strict=True)]
+        return {"modes_captured": float(np.mean(captured)), "near_mode": float(np.mean(np.any(near, axis=0)))}

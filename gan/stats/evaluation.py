@@ -4,12 +4,13 @@ that says whether the generated samples can be told from real ones at all."""
 
 from __future__ import annotations
 
-from typing import Any, Callable
-
-import numpy as np
+from collections.abc import Callable
+from typing import Any
 
 from gan.stats import metrics
 from gan.stats.distributions import Mixture
+
+import numpy as np
 
 # The metrics the test of `indistinguishable` combines.
 VERDICT_METRICS = ("wasserstein_1", "ks_statistic", "kl_divergence", "mean_error", "std_error")
@@ -40,8 +41,9 @@ def sample_scores(real: np.ndarray, fake: np.ndarray, **bins) -> dict[str, float
     return out
 
 
-def null_scores(dist: Mixture, real: np.ndarray, n_fake: int, *, repeats: int, seed: int,
-                **bins) -> np.ndarray:
+def null_scores(
+    dist: Mixture, real: np.ndarray, n_fake: int, *, repeats: int, seed: int, **bins
+) -> np.ndarray:
     """VERDICT_METRICS scores (rows: repeats, columns: VERDICT_METRICS) of `repeats` exact samples of the
     real distribution, each of `n_fake` points, against this one real set: what a perfect
     generator scores against *this* data. Holding the real set fixed is what makes the
@@ -56,8 +58,13 @@ def _p_values(table: np.ndarray) -> np.ndarray:
     the Monte Carlo p-value of every row against all the others."""
     ranked = np.sort(table, axis=0)
     n = len(table)
-    return np.stack([n - np.searchsorted(ranked[:, k], table[:, k], side="left")
-                     for k in range(table.shape[1])], axis=1) / n
+    return (
+        np.stack(
+            [n - np.searchsorted(ranked[:, k], table[:, k], side="left") for k in range(table.shape[1])],
+            axis=1,
+        )
+        / n
+    )
 
 
 def _joint_p(observed: np.ndarray, null: np.ndarray) -> tuple[float, np.ndarray]:
@@ -92,8 +99,9 @@ def _critical_value(null: np.ndarray, k: int, level: float) -> float:
     return float(candidates[lo])
 
 
-def two_sample_test(scores: dict[str, float], null: np.ndarray, level: float,
-                    with_critical_values: bool = True) -> dict[str, object]:
+def two_sample_test(
+    scores: dict[str, float], null: np.ndarray, level: float, with_critical_values: bool = True
+) -> dict[str, object]:
     """Could `scores` come from a perfect generator? A Monte Carlo test at `level` for the
     five VERDICT_METRICS metrics together (min-p, as Westfall and Young):
 
@@ -112,11 +120,14 @@ def two_sample_test(scores: dict[str, float], null: np.ndarray, level: float,
     observed = np.array([scores[key] for key in VERDICT_METRICS], dtype=np.float64)
     observed = np.where(np.isfinite(observed), observed, np.inf)
     joint, p = _joint_p(observed, null)
-    out: dict[str, object] = {"p_value": joint,
-                              "p_values": {key: float(v) for key, v in zip(VERDICT_METRICS, p)}}
+    out: dict[str, object] = {
+        "p_value": joint,
+        "p_values": {key: float(v) for key, v in zip(VERDICT_METRICS, p, strict=True)},
+    }
     if with_critical_values:
-        out["critical_value"] = {key: _critical_value(null, k, level)
-                                 for k, key in enumerate(VERDICT_METRICS)}
+        out["critical_value"] = {
+            key: _critical_value(null, k, level) for k, key in enumerate(VERDICT_METRICS)
+        }
     out["indistinguishable"] = joint > level
     return out
 
@@ -160,9 +171,18 @@ def discriminator_blind(grid: np.ndarray, logit_grid: np.ndarray) -> bool:
     return bool(np.ptp(slope) < BLIND_KINK)
 
 
-def measure(real: np.ndarray, fake: np.ndarray, logit_real: np.ndarray, logit_fake: np.ndarray,
-          *, dist: Mixture, collapse_ratio: float, collapse_atom: float,
-          logit_grid: np.ndarray | None = None, **bins) -> dict[str, object]:
+def measure(
+    real: np.ndarray,
+    fake: np.ndarray,
+    logit_real: np.ndarray,
+    logit_fake: np.ndarray,
+    *,
+    dist: Mixture,
+    collapse_ratio: float,
+    collapse_atom: float,
+    logit_grid: np.ndarray | None = None,
+    **bins,
+) -> dict[str, object]:
     """The metrics of one generator. Losses are the tutorial's minimax pair, from the
     logit (see gan.training.losses), on the full real set and all generated samples.
     `mode_collapse`: the generated std is below `collapse_ratio` of the real one, a mode
@@ -170,17 +190,22 @@ def measure(real: np.ndarray, fake: np.ndarray, logit_real: np.ndarray, logit_fa
     `discriminator_blind` (given D's logit on `data_grid(real)`): see discriminator_blind."""
     out: dict[str, object] = sample_scores(real, fake, **bins)
     out.update(dist.mode_coverage(fake))
-    out.update({
-        "d_real_mean": float(np.mean(sigmoid(logit_real))),
-        "d_fake_mean": float(np.mean(sigmoid(logit_fake))),
-        "loss_d": float(np.mean(softplus(-logit_real)) + np.mean(softplus(logit_fake))),
-        "loss_g": float(-np.mean(softplus(logit_fake))),
-    })
+    out.update(
+        {
+            "d_real_mean": float(np.mean(sigmoid(logit_real))),
+            "d_fake_mean": float(np.mean(sigmoid(logit_fake))),
+            "loss_d": float(np.mean(softplus(-logit_real)) + np.mean(softplus(logit_fake))),
+            "loss_g": float(-np.mean(softplus(logit_fake))),
+        }
+    )
     fake_std, real_std = out["fake_std"], float(np.std(real))
     out["largest_atom"] = largest_atom(fake)
-    out["mode_collapse"] = bool(not np.isfinite(fake_std) or fake_std < collapse_ratio * real_std
-                                or out["modes_captured"] < 1.0
-                                or out["largest_atom"] > collapse_atom)
+    out["mode_collapse"] = bool(
+        not np.isfinite(fake_std)
+        or fake_std < collapse_ratio * real_std
+        or out["modes_captured"] < 1.0
+        or out["largest_atom"] > collapse_atom
+    )
     if logit_grid is not None:
         out["discriminator_blind"] = discriminator_blind(data_grid(real), logit_grid)
     return out
@@ -189,32 +214,74 @@ def measure(real: np.ndarray, fake: np.ndarray, logit_real: np.ndarray, logit_fa
 # What `dvc exp show` and `dvc metrics diff` compare (reports/metrics.json). The rest of an
 # evaluation (per-metric p-values and critical values, the raw generator, moments, losses) is in
 # reports/evaluation.json: not a metrics file, so not a column each in `dvc exp show`.
-HEADLINE = ("p_value", "indistinguishable", "wasserstein_1", "ks_statistic", "kl_divergence",
-            "mean_error", "std_error", "d_real_mean", "d_fake_mean",
-            "mode_collapse", "discriminator_blind", "diverged")
-RAW_KEYS = ("wasserstein_1", "ks_statistic", "kl_divergence", "mean_error", "std_error",
-            "fake_mean", "fake_std")
+HEADLINE = (
+    "p_value",
+    "indistinguishable",
+    "wasserstein_1",
+    "ks_statistic",
+    "kl_divergence",
+    "mean_error",
+    "std_error",
+    "d_real_mean",
+    "d_fake_mean",
+    "mode_collapse",
+    "discriminator_blind",
+    "diverged",
+)
+RAW_KEYS = (
+    "wasserstein_1",
+    "ks_statistic",
+    "kl_divergence",
+    "mean_error",
+    "std_error",
+    "fake_mean",
+    "fake_std",
+)
 
 
-def assess(real: np.ndarray, fake: np.ndarray, raw_fake: np.ndarray,
-           logit: Callable[[np.ndarray], np.ndarray], *, dist: Mixture, null: np.ndarray,
-           level: float, collapse_ratio: float, collapse_atom: float, critical_values: bool = True,
-           **bins) -> dict[str, Any]:
+def assess(
+    real: np.ndarray,
+    fake: np.ndarray,
+    raw_fake: np.ndarray,
+    logit: Callable[[np.ndarray], np.ndarray],
+    *,
+    dist: Mixture,
+    null: np.ndarray,
+    level: float,
+    collapse_ratio: float,
+    collapse_atom: float,
+    critical_values: bool = True,
+    **bins,
+) -> dict[str, Any]:
     """Everything known about one trained run, from its generated samples (`fake` from the
     exported generator, `raw_fake` from G itself, both on the evaluation noise) and D's
     logit: the one scoring path of the `evaluate` stage, the population and the gate."""
     grid = data_grid(real)
-    out = measure(real, fake, logit(real), logit(fake), dist=dist, collapse_ratio=collapse_ratio,
-                collapse_atom=collapse_atom, logit_grid=logit(grid), **bins)
+    out = measure(
+        real,
+        fake,
+        logit(real),
+        logit(fake),
+        dist=dist,
+        collapse_ratio=collapse_ratio,
+        collapse_atom=collapse_atom,
+        logit_grid=logit(grid),
+        **bins,
+    )
     out.update(two_sample_test(out, null, level, with_critical_values=critical_values))
     raw = sample_scores(real, raw_fake, **bins)
     raw_test = two_sample_test(raw, null, level, with_critical_values=False)
-    out["raw"] = {**{k: raw[k] for k in RAW_KEYS}, "p_value": raw_test["p_value"],
-                  "indistinguishable": raw_test["indistinguishable"]}
+    out["raw"] = {
+        **{k: raw[k] for k in RAW_KEYS},
+        "p_value": raw_test["p_value"],
+        "indistinguishable": raw_test["indistinguishable"],
+    }
     return out
 
 
 def split(scores: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     """(headline metrics, the rest) of an evaluation."""
-    return ({k: scores[k] for k in HEADLINE if k in scores},
-            {k: v for k, v in scores.items() if k not in HEADLINE})
+    return (
+        {k: scores[k] for k in HEADLINE if k in scores},
+        {k: v for k, v in scores.items() if k not in HEADLINE},
+    )

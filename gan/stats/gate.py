@@ -15,33 +15,38 @@ import math
 from fractions import Fraction
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
-
 from gan.stats import pass_rates
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 FLAGGED_RANK = (-1.0, 0.0)
 
 
 class Rules(BaseModel):
     """metrics_gate.yaml."""
+
     model_config = ConfigDict(extra="forbid", strict=True)
-    file: str                                  # the population's runs, as committed
-    min_runs: int = Field(ge=1)                # fewer runs cannot be judged (the seeds are params)
-    min_pass_rate: float = Field(ge=0, le=1)   # absolute floor
-    level: float = Field(gt=0, lt=1)           # the rank test's level
+    file: str  # the population's runs, as committed
+    min_runs: int = Field(ge=1)  # fewer runs cannot be judged (the seeds are params)
+    min_pass_rate: float = Field(ge=0, le=1)  # absolute floor
+    level: float = Field(gt=0, lt=1)  # the rank test's level
 
     @classmethod
-    def parse(cls, raw: Any, source: str) -> "Rules":
+    def parse(cls, raw: Any, source: str) -> Rules:
         """The rules, or a ValueError naming the file, the key and what is wrong."""
         if not isinstance(raw, dict):
             raise ValueError(f"{source}: expected a mapping of rules, got {type(raw).__name__}")
         try:
             return cls(**raw)
         except ValidationError as exc:
-            raise ValueError(f"{source}: " + "; ".join(
-                f"{'.'.join(map(str, e['loc'])) or 'rules'}: {e['msg']}"
-                + (f" (got {e['input']!r})" if e["type"] != "missing" else "")
-                for e in exc.errors())) from None
+            raise ValueError(
+                f"{source}: "
+                + "; ".join(
+                    f"{'.'.join(map(str, e['loc'])) or 'rules'}: {e['msg']}"
+                    + (f" (got {e['input']!r})" if e["type"] != "missing" else "")
+                    for e in exc.errors()
+                )
+            ) from None
 
 
 def rank_key(run: dict[str, Any]) -> tuple[float, float]:
@@ -63,7 +68,7 @@ def _midranks(keys: list[Any]) -> list[Fraction]:
         end = start
         while end + 1 < len(order) and keys[order[end + 1]] == keys[order[start]]:
             end += 1
-        for i in order[start:end + 1]:
+        for i in order[start : end + 1]:
             ranks[i] = Fraction(start + end + 2, 2)
         start = end + 1
     return ranks
@@ -92,8 +97,9 @@ def rank_test(change: list[Any], base: list[Any]) -> float:
     return at_most / math.comb(m + n, m)
 
 
-def judge(change: list[dict[str, Any]], base: list[dict[str, Any]] | None,
-          rules: dict[str, Any]) -> dict[str, Any]:
+def judge(
+    change: list[dict[str, Any]], base: list[dict[str, Any]] | None, rules: dict[str, Any]
+) -> dict[str, Any]:
     """The gate's verdict on a change's population (and the baseline's, when it has one):
     pass counts, the floor, the rank test's p-value and every violated rule."""
     n = len(change)
@@ -101,36 +107,50 @@ def judge(change: list[dict[str, Any]], base: list[dict[str, Any]] | None,
     mine = pass_rates.summarise(change)
     found = []
     if n < rules.get("min_runs", 1):
-        found.append(f"the change's population has {n} runs, at least {rules['min_runs']} are "
-                     f"needed to judge it (population.seeds in params.yaml)")
+        found.append(
+            f"the change's population has {n} runs, at least {rules['min_runs']} are "
+            f"needed to judge it (population.seeds in params.yaml)"
+        )
     elif mine["passed"] < need:
-        found.append(f"floor: {mine['passed']} of {n} runs pass the verdict, at least {need} "
-                     f"({rules['min_pass_rate']:.0%}) must")
+        found.append(
+            f"floor: {mine['passed']} of {n} runs pass the verdict, at least {need} "
+            f"({rules['min_pass_rate']:.0%}) must"
+        )
     p_value = None
     if base and n:
         p_value = rank_test([rank_key(r) for r in change], [rank_key(r) for r in base])
         if p_value <= rules["level"]:
-            found.append(f"worse than the baseline: rank test p = {p_value:.4g} <= level "
-                         f"{rules['level']} (the change's runs rank below the baseline's)")
-    return {"change": mine, "base": pass_rates.summarise(base) if base else None,
-            "min_passes": need, "p_value": p_value, "violations": found}
+            found.append(
+                f"worse than the baseline: rank test p = {p_value:.4g} <= level "
+                f"{rules['level']} (the change's runs rank below the baseline's)"
+            )
+    return {
+        "change": mine,
+        "base": pass_rates.summarise(base) if base else None,
+        "min_passes": need,
+        "p_value": p_value,
+        "violations": found,
+    }
 
 
 def markdown(verdict: dict[str, Any], baseline: str) -> str:
     """Both populations as a table, then the verdict with its reasons."""
-    lines = [pass_rates.HEADER.replace("configuration", "population"),
-             pass_rates.line("workspace", verdict["change"])]
+    lines = [
+        pass_rates.HEADER.replace("configuration", "population"),
+        pass_rates.line("workspace", verdict["change"]),
+    ]
     if verdict["base"]:
         lines.append(pass_rates.line(baseline, verdict["base"]))
     text = "\n".join(lines) + "\n\n"
     text += f"Floor: at least {verdict['min_passes']} of {verdict['change']['runs']} pass.\n"
     if verdict["p_value"] is None:
-        text += (f"Rank test: skipped, {baseline} has no population to compare "
-                 f"with.\n")
+        text += f"Rank test: skipped, {baseline} has no population to compare with.\n"
     else:
-        text += (f"Rank test (is the workspace worse than {baseline}?): "
-                 f"p = {verdict['p_value']:.4g}.\n")
+        text += f"Rank test (is the workspace worse than {baseline}?): p = {verdict['p_value']:.4g}.\n"
     problems = verdict["violations"]
-    text += ("\n**Metrics gate: failed**\n\n" + "\n".join(f"- {p}" for p in problems)
-             if problems else "\n**Metrics gate: passed**")
+    text += (
+        "\n**Metrics gate: failed**\n\n" + "\n".join(f"- {p}" for p in problems)
+        if problems
+        else "\n**Metrics gate: passed**"
+    )
     return text + "\n"

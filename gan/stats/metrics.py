@@ -11,7 +11,7 @@ computed here with numpy (the same numbers as scipy's `wasserstein_distance` and
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
@@ -35,8 +35,9 @@ def kl_divergence(p: np.ndarray, q: np.ndarray) -> float:
     return float(np.sum(p * np.log(p / q)))
 
 
-def kl_from(real: np.ndarray, *, bins: int, range_std: float,
-            pseudocount: float) -> Callable[[np.ndarray], float]:
+def kl_from(
+    real: np.ndarray, *, bins: int, range_std: float, pseudocount: float
+) -> Callable[[np.ndarray], float]:
     """KL(real || fake) on the shared bins, as a function of the fake samples: the KL the
     training history logs at every row (the real histogram computed once)."""
     edges = shared_edges(real, bins, range_std)
@@ -61,14 +62,16 @@ def ecdf_distances(real: np.ndarray, fake: np.ndarray) -> tuple[float, float]:
     return float(np.sum(gap[:-1] * np.diff(pooled))), float(gap.max())
 
 
-def distances(real: np.ndarray, fake: np.ndarray, *, bins: int, range_std: float,
-              pseudocount: float) -> dict[str, float]:
+def distances(
+    real: np.ndarray, fake: np.ndarray, *, bins: int, range_std: float, pseudocount: float
+) -> dict[str, float]:
     """Every real-vs-fake distance the project reports. Non-finite fakes give NaN."""
     real = np.asarray(real, dtype=np.float64).ravel()
     fake = np.asarray(fake, dtype=np.float64).ravel()
     if not np.all(np.isfinite(fake)):
         return dict.fromkeys(
-            ["kl_divergence", "js_divergence", "wasserstein_1", "ks_statistic"], float("nan"))
+            ["kl_divergence", "js_divergence", "wasserstein_1", "ks_statistic"], float("nan")
+        )
     edges = shared_edges(real, bins, range_std)
     p, q = histogram(real, edges, pseudocount), histogram(fake, edges, pseudocount)
     w1, ks = ecdf_distances(real, fake)

@@ -31,15 +31,16 @@ def uniformity(p_values: list[float]) -> tuple[float, float]:
 def ecdf(p_values: list[float]) -> list[dict[str, float]]:
     """The p-values' empirical CDF, one row per run (sorted), beside the uniform one."""
     ordered = sorted(p_values)
-    return [{"p_value": p, "runs_at_or_below": (i + 1) / len(ordered), "perfect_sampler": p}
-            for i, p in enumerate(ordered)]
+    return [
+        {"p_value": p, "runs_at_or_below": (i + 1) / len(ordered), "perfect_sampler": p}
+        for i, p in enumerate(ordered)
+    ]
 
 
 def flagged(row: dict[str, Any]) -> bool:
     """Does the run report its own failure: mode collapse, a blind discriminator or
     divergence?"""
-    return bool(row.get("mode_collapse") or row.get("discriminator_blind")
-                or row.get("diverged"))
+    return bool(row.get("mode_collapse") or row.get("discriminator_blind") or row.get("diverged"))
 
 
 def outcome(row: dict[str, Any]) -> str:
@@ -60,10 +61,18 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
         values = [row[key] for row in rows if row.get(key) is not None]
         return statistics.median(values) if values else None
 
-    return {"runs": n, "passed": passed, "pass_rate": passed / n if n else None,
-            "interval": [lo, hi], "flagged": kinds.count("flagged"), "silent": kinds.count("silent"),
-            **{f"median_{key}": median(key)
-               for key in ("p_value", "wasserstein_1", "ks_statistic", "kl_divergence")}}
+    return {
+        "runs": n,
+        "passed": passed,
+        "pass_rate": passed / n if n else None,
+        "interval": [lo, hi],
+        "flagged": kinds.count("flagged"),
+        "silent": kinds.count("silent"),
+        **{
+            f"median_{key}": median(key)
+            for key in ("p_value", "wasserstein_1", "ks_statistic", "kl_divergence")
+        },
+    }
 
 
 def metrics(rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -71,22 +80,33 @@ def metrics(rows: list[dict[str, Any]]) -> dict[str, Any]:
     column of `dvc exp show` (the run count is the seeds param; every run is in runs.csv)."""
     s = summarise(rows)
     ks, _ = uniformity([row["p_value"] for row in rows])
-    return {"pass_rate": s["pass_rate"], "pass_rate_low": s["interval"][0],
-            "pass_rate_high": s["interval"][1], "flagged": s["flagged"], "silent": s["silent"],
-            "median_p_value": s["median_p_value"], "p_uniformity_ks": ks}
+    return {
+        "pass_rate": s["pass_rate"],
+        "pass_rate_low": s["interval"][0],
+        "pass_rate_high": s["interval"][1],
+        "flagged": s["flagged"],
+        "silent": s["silent"],
+        "median_p_value": s["median_p_value"],
+        "p_uniformity_ks": ks,
+    }
 
 
 def line(name: str, s: dict[str, Any]) -> str:
     """One summary as a markdown table row: name, passed, interval, flagged, silent, medians."""
+
     def num(value):
         return "-" if value is None else f"{value:.4f}"
 
     rate = "-" if s["pass_rate"] is None else f"{100 * s['pass_rate']:.0f}%"
-    return (f"| {name} | {s['passed']} of {s['runs']} ({rate}) | {100 * s['interval'][0]:.0f}-"
-            f"{100 * s['interval'][1]:.0f}% | {s['flagged']} | {s['silent']} | "
-            f"{num(s['median_wasserstein_1'])} | {num(s['median_ks_statistic'])} | "
-            f"{num(s['median_kl_divergence'])} |")
+    return (
+        f"| {name} | {s['passed']} of {s['runs']} ({rate}) | {100 * s['interval'][0]:.0f}-"
+        f"{100 * s['interval'][1]:.0f}% | {s['flagged']} | {s['silent']} | "
+        f"{num(s['median_wasserstein_1'])} | {num(s['median_ks_statistic'])} | "
+        f"{num(s['median_kl_divergence'])} |"
+    )
 
 
-HEADER = ("| configuration | indistinguishable | 95% interval (Wilson) | flagged | silent failures "
-          "| median W1 | median KS | median KL |\n|---|---|---|---|---|---|---|---|")
+HEADER = (
+    "| configuration | indistinguishable | 95% interval (Wilson) | flagged | silent failures "
+    "| median W1 | median KS | median KL |\n|---|---|---|---|---|---|---|---|"
+)

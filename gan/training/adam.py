@@ -9,8 +9,15 @@ from gan.training.tf_setup import tf
 
 
 class Adam(tf.Module):
-    def __init__(self, variables: list[tf.Variable], lr: float, beta_1: float = 0.9,
-                 beta_2: float = 0.999, epsilon: float = 1e-7, name: str = "adam"):
+    def __init__(
+        self,
+        variables: list[tf.Variable],
+        lr: float,
+        beta_1: float = 0.9,
+        beta_2: float = 0.999,
+        epsilon: float = 1e-7,
+        name: str = "adam",
+    ):
         super().__init__(name=name)
         self.lr, self.beta_1, self.beta_2, self.epsilon = lr, beta_1, beta_2, epsilon
         self.iterations = tf.Variable(0, dtype=tf.int64, name="iterations")
@@ -23,8 +30,9 @@ class Adam(tf.Module):
         for moment in self.m + self.v:
             moment.assign(tf.zeros_like(moment))
 
-    def apply(self, grads: list[tf.Tensor], variables: list[tf.Variable],
-              scale: tf.Tensor | float = 1.0) -> None:
+    def apply(
+        self, grads: list[tf.Tensor], variables: list[tf.Variable], scale: tf.Tensor | float = 1.0
+    ) -> None:
         """m += (g - m)(1 - beta_1); v += (g^2 - v)(1 - beta_2);
         var -= lr * sqrt(1 - beta_2^t) / (1 - beta_1^t) * m / (sqrt(v) + epsilon),
         one fused kernel per variable (ResourceApplyAdam) instead of a dozen small ops.
@@ -33,6 +41,15 @@ class Adam(tf.Module):
         beta_1_power, beta_2_power = self.beta_1**step, self.beta_2**step
         for grad, var, m, v in zip(grads, variables, self.m, self.v, strict=True):
             tf.raw_ops.ResourceApplyAdam(
-                var=var.handle, m=m.handle, v=v.handle, beta1_power=beta_1_power,
-                beta2_power=beta_2_power, lr=self.lr * scale, beta1=self.beta_1, beta2=self.beta_2,
-                epsilon=self.epsilon, grad=grad, use_locking=False)
+                var=var.handle,
+                m=m.handle,
+                v=v.handle,
+                beta1_power=beta_1_power,
+                beta2_power=beta_2_power,
+                lr=self.lr * scale,
+                beta1=self.beta_1,
+                beta2=self.beta_2,
+                epsilon=self.epsilon,
+                grad=grad,
+                use_locking=False,
+            )

@@ -22,9 +22,9 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from gan.training.tf_setup import tf
+
+import numpy as np
 
 _FINGERPRINT_KEY = "fingerprint/.ATTRIBUTES/VARIABLE_VALUE"
 
@@ -36,8 +36,10 @@ NOT_FINGERPRINTED = {"train": ("checkpoint_every", "keep_checkpoints")}
 
 def settings(sections: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """The params sections a checkpoint must match, without NOT_FINGERPRINTED."""
-    return {name: {k: v for k, v in values.items() if k not in NOT_FINGERPRINTED.get(name, ())}
-            for name, values in sections.items()}
+    return {
+        name: {k: v for k, v in values.items() if k not in NOT_FINGERPRINTED.get(name, ())}
+        for name, values in sections.items()
+    }
 
 
 def fingerprint(real: np.ndarray, settings: dict[str, Any], sources: list[Path]) -> str:
@@ -51,21 +53,29 @@ def fingerprint(real: np.ndarray, settings: dict[str, Any], sources: list[Path])
 
 
 class Checkpoints:
-    def __init__(self, directory: str | Path, trainer: tf.Module, fingerprint: str, keep: int,
-                 keep_configurations: int = 4):
+    def __init__(
+        self,
+        directory: str | Path,
+        trainer: tf.Module,
+        fingerprint: str,
+        keep: int,
+        keep_configurations: int = 4,
+    ):
         self.root = Path(directory)
         self.directory = self.root / fingerprint[:16]
         self.keep_configurations = keep_configurations
         self.trainer = trainer
         self.fingerprint = fingerprint
         self.checkpoint = tf.train.Checkpoint(
-            trainer=trainer, fingerprint=tf.Variable(fingerprint, dtype=tf.string))
+            trainer=trainer, fingerprint=tf.Variable(fingerprint, dtype=tf.string)
+        )
         self.keep = keep
         self.manager = self._manager()
 
     def _manager(self) -> tf.train.CheckpointManager:
-        return tf.train.CheckpointManager(self.checkpoint, str(self.directory),
-                                          max_to_keep=self.keep, checkpoint_name="ckpt")
+        return tf.train.CheckpointManager(
+            self.checkpoint, str(self.directory), max_to_keep=self.keep, checkpoint_name="ckpt"
+        )
 
     def save(self, epoch: int) -> str:
         path = self.manager.save(checkpoint_number=epoch)
@@ -80,7 +90,7 @@ class Checkpoints:
         return sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)
 
     def _prune(self) -> None:
-        for old in self._others()[self.keep_configurations:]:
+        for old in self._others()[self.keep_configurations :]:
             shutil.rmtree(old, ignore_errors=True)
         if self.root.is_dir():  # files of the layout before per-configuration folders
             for stale in self.root.iterdir():

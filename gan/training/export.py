@@ -21,12 +21,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import numpy as np
-
 from gan.infra import files
 from gan.training.networks import MLP
 from gan.training.tf_setup import tf
-from tensorflow.core.protobuf import saved_model_pb2  # noqa: E402
+
+import numpy as np
+from tensorflow.core.protobuf import saved_model_pb2
 
 _NUMBERED = re.compile(r"^(.*_)(\d+)$")
 
@@ -52,8 +52,11 @@ def _rename(message, names: dict) -> None:
             holds_messages = field.message_type.fields_by_name["value"].message_type is not None
             # renamed entries are taken out (as copies) before any is put back, so a new
             # name never overwrites an entry still to be renamed
-            moving = [(names[k], _detached(value[k]) if holds_messages else value[k])
-                      for k in list(value) if k in names]
+            moving = [
+                (names[k], _detached(value[k]) if holds_messages else value[k])
+                for k in list(value)
+                if k in names
+            ]
             for k in [k for k in list(value) if k in names]:
                 del value[k]
             for k, v in moving:
@@ -65,7 +68,7 @@ def _rename(message, names: dict) -> None:
                 for v in value.values():
                     _rename(v, names)
         elif field.type == field.TYPE_MESSAGE:
-            for item in (value if field.is_repeated else [value]):
+            for item in value if field.is_repeated else [value]:
                 _rename(item, names)
         elif field.type in (field.TYPE_STRING, field.TYPE_BYTES):
             if field.is_repeated:
@@ -88,7 +91,7 @@ def _user_specified_numbers(message, found: set[bytes]) -> None:
                     found.add(item.s)
                 _user_specified_numbers(item, found)
         else:
-            for item in (value if field.is_repeated else [value]):
+            for item in value if field.is_repeated else [value]:
                 _user_specified_numbers(item, found)
 
 
@@ -99,12 +102,11 @@ def canonical_names(pb: Path) -> None:
     arguments named after the counter (`_user_specified_name: "262188"`) likewise."""
     model = saved_model_pb2.SavedModel()
     model.ParseFromString(pb.read_bytes())
-    functions = [f.signature.name for graph in model.meta_graphs
-                 for f in graph.graph_def.library.function]
-    numbered = sorted((int(m.group(2)), name) for name in functions
-                      if (m := _NUMBERED.match(name)))
-    names: dict = {name: _NUMBERED.match(name).group(1) + str(rank)
-                   for rank, (_, name) in enumerate(numbered)}
+    functions = [f.signature.name for graph in model.meta_graphs for f in graph.graph_def.library.function]
+    numbered = sorted((int(m.group(2)), name) for name in functions if (m := _NUMBERED.match(name)))
+    names: dict = {
+        name: _NUMBERED.match(name).group(1) + str(rank) for rank, (_, name) in enumerate(numbered)
+    }
     digits: set[bytes] = set()
     _user_specified_numbers(model, digits)
     names.update({old: str(rank).encode() for rank, old in enumerate(sorted(digits, key=int))})

@@ -6,9 +6,9 @@ applied by its callers, so the losses can work from the logit.
 
 from __future__ import annotations
 
-import numpy as np
-
 from gan.training.tf_setup import tf
+
+import numpy as np
 
 
 def dense(x: tf.Tensor, w: tf.Tensor) -> tf.Tensor:
@@ -61,8 +61,7 @@ class MLP(tf.Module):
 G_INITS = ("normal", "linear", "linear_he")
 
 
-def generator(g_input: int, g_hidden: int, seed: int, init: str = "normal",
-              margin: float = 3.0) -> MLP:
+def generator(g_input: int, g_hidden: int, seed: int, init: str = "normal", margin: float = 3.0) -> MLP:
     """G: z (g_input) -> x (1), no output activation.
 
     init "normal": every weight and bias from N(0, 1), the tutorial's. "linear": the same

@@ -5,14 +5,14 @@ so that rows compare. Held in variables, so a checkpoint carries them."""
 from __future__ import annotations
 
 import math
-from typing import Callable
-
-import numpy as np
+from collections.abc import Callable
 
 from gan.infra.data import noise
 from gan.stats import evaluation
 from gan.training import losses
 from gan.training.tf_setup import tf
+
+import numpy as np
 
 # What every history row holds, in this order (the epoch is the row's step).
 HISTORY = ("loss_d", "loss_g", "kl_divergence", "d_real", "d_fake", "grad_norm_d", "grad_norm_g")
@@ -42,7 +42,8 @@ class Recorder(tf.Module):
         self.z_probe = tf.Variable(tf.zeros([n, cfg.g_input]), name="z_probe")
         self.grid = tf.constant(evaluation.view_grid(real_samples, GRID_POINTS))
         self.history = tf.Variable(
-            np.full((rows_needed(cfg.epochs, cfg.log_every), len(HISTORY)), np.nan), name="history")
+            np.full((rows_needed(cfg.epochs, cfg.log_every), len(HISTORY)), np.nan), name="history"
+        )
         n_frames = rows_needed(cfg.epochs, cfg.snapshot_every)
         self.frame_fake = tf.Variable(np.full((n_frames, n), np.nan, np.float32), name="frame_fake")
         self.frame_d = tf.Variable(np.full((n_frames, GRID_POINTS), np.nan, np.float32), name="frame_d")
@@ -75,8 +76,13 @@ class Recorder(tf.Module):
             "d_grid": tf.sigmoid(d(self.grid))[:, 0],
         }
 
-    def record(self, epoch: int, probe: dict[str, np.ndarray], kl: Callable[[np.ndarray], float],
-               on_row: Callable[[int, dict[str, float]], None] | None) -> bool:
+    def record(
+        self,
+        epoch: int,
+        probe: dict[str, np.ndarray],
+        kl: Callable[[np.ndarray], float],
+        on_row: Callable[[int, dict[str, float]], None] | None,
+    ) -> bool:
         """Store a probe (as numpy) as a history row and/or frame if `epoch` is due. False
         if it is not finite (nothing is stored then)."""
         cfg = self.cfg
@@ -106,8 +112,11 @@ class Recorder(tf.Module):
         """The stored history rows up to an epoch (to replay a resumed run's log)."""
         cfg, table = self.cfg, self.history.numpy()
         rows = ((min(i * cfg.log_every, cfg.epochs), row) for i, row in enumerate(table))
-        return [(epoch, dict(zip(HISTORY, map(float, row), strict=True))) for epoch, row in rows
-                if epoch <= up_to_epoch and not np.isnan(row[0])]
+        return [
+            (epoch, dict(zip(HISTORY, map(float, row), strict=True)))
+            for epoch, row in rows
+            if epoch <= up_to_epoch and not np.isnan(row[0])
+        ]
 
     def frames(self) -> dict[str, np.ndarray]:
         """The animation's snapshots that were taken: epochs, fake samples, D on the grid."""

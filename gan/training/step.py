@@ -16,11 +16,11 @@ class Step(tf.Module):
         self.cfg = cfg
         # Built once, then given a seed's starting values by `reset`: a trainer can run
         # seed after seed on one trace and one XLA compilation (a population).
-        self.generator = networks.generator(cfg.g_input, cfg.g_hidden, cfg.seed, cfg.g_init,
-                                            cfg.g_init_margin)
+        self.generator = networks.generator(
+            cfg.g_input, cfg.g_hidden, cfg.seed, cfg.g_init, cfg.g_init_margin
+        )
         self.discriminator = networks.discriminator(cfg.d_hidden, cfg.seed)
-        self.opt_d = adam.Adam(self.discriminator.params, cfg.lr * cfg.d_lr_ratio, cfg.beta_1,
-                               name="adam_d")
+        self.opt_d = adam.Adam(self.discriminator.params, cfg.lr * cfg.d_lr_ratio, cfg.beta_1, name="adam_d")
         self.opt_g = adam.Adam(self.generator.params, cfg.lr, cfg.beta_1, name="adam_g")
         # Exponential moving average of G's weights (none when ema_decay is 0), warmed up
         # (see __call__).
@@ -39,8 +39,11 @@ class Step(tf.Module):
     def reset(self, cfg) -> None:
         """Back to the starting values of a fresh Step for `cfg` (its seed)."""
         self.cfg = cfg
-        self.generator.set_weights(networks.generator(
-            cfg.g_input, cfg.g_hidden, cfg.seed, cfg.g_init, cfg.g_init_margin).get_weights())
+        self.generator.set_weights(
+            networks.generator(
+                cfg.g_input, cfg.g_hidden, cfg.seed, cfg.g_init, cfg.g_init_margin
+            ).get_weights()
+        )
         self.discriminator.set_weights(networks.discriminator(cfg.d_hidden, cfg.seed).get_weights())
         for opt in (self.opt_d, self.opt_g):
             opt.reset()

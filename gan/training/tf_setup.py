@@ -12,8 +12,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # no banner about CPU instru
 # legacy tf_keras package, which is not installed: then it skips that import.
 os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
 
-import tensorflow as tf  # noqa: E402
-from tensorflow.python.util import _pywrap_util_port  # noqa: E402
+import tensorflow as tf
+from tensorflow.python.util import _pywrap_util_port
 
 if _pywrap_util_port.IsMklEnabled():
     # TensorFlow reads TF_ENABLE_ONEDNN_OPTS once, at its first import. Someone imported
@@ -21,7 +21,8 @@ if _pywrap_util_port.IsMklEnabled():
     # bytes than the stages do.
     raise ImportError(
         "TensorFlow was imported with its oneDNN rewrites on (TF_ENABLE_ONEDNN_OPTS is "
-        "not 0), before `gan` could pin it; import gan before tensorflow or keras")
+        "not 0), before `gan` could pin it; import gan before tensorflow or keras"
+    )
 
 _CONFIGURED = False
 

@@ -12,14 +12,14 @@ to test that the fast loop computes the same thing.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
-
-import numpy as np
 
 from gan.training.recorder import Recorder
 from gan.training.step import Step, assign_all
 from gan.training.tf_setup import tf
+
+import numpy as np
 
 
 @dataclass(frozen=True)
@@ -48,13 +48,17 @@ class Config:
     xla: bool = False
 
     @classmethod
-    def from_params(cls, model, train, **overrides) -> "Config":
+    def from_params(cls, model, train, **overrides) -> Config:
         """From the validated `model` and `train` sections of params.yaml (checked there:
         this loop trusts them). How often a run is checkpointed, and how many are kept, is
         the stage's business, not the loop's."""
-        return cls(**{**model.model_dump(),
-                      **train.model_dump(exclude={"checkpoint_every", "keep_checkpoints"}),
-                      **overrides})
+        return cls(
+            **{
+                **model.model_dump(),
+                **train.model_dump(exclude={"checkpoint_every", "keep_checkpoints"}),
+                **overrides,
+            }
+        )
 
 
 class Trainer(tf.Module):
@@ -70,10 +74,10 @@ class Trainer(tf.Module):
         self.rng = tf.random.Generator.from_seed(cfg.seed)
         self.epoch = tf.Variable(0, dtype=tf.int64, name="epoch")
         count = [tf.TensorSpec([], tf.int64)]
-        self.run_epochs = tf.function(self._epochs, jit_compile=cfg.xla, autograph=False,
-                                      input_signature=count)
-        self.advance = tf.function(self._advance, jit_compile=cfg.xla, autograph=False,
-                                   input_signature=count)
+        self.run_epochs = tf.function(
+            self._epochs, jit_compile=cfg.xla, autograph=False, input_signature=count
+        )
+        self.advance = tf.function(self._advance, jit_compile=cfg.xla, autograph=False, input_signature=count)
         self._backup = _Untracked(self.state_variables)
         self.reseed(cfg.seed)
 
@@ -135,7 +139,7 @@ class Trainer(tf.Module):
 
             tf.while_loop(lambda b: b < n_full, batch, (tf.constant(0),))
             if rest:
-                self._train_on(order[n_full * bs:])
+                self._train_on(order[n_full * bs :])
             self.epoch.assign_add(1)
             return (i + 1,)
 
@@ -146,7 +150,7 @@ class Trainer(tf.Module):
         """One epoch the slow, obvious way: eager, one Python call per batch."""
         order = tf.argsort(self.rng.uniform([self.n]), stable=True).numpy()
         for start in range(0, self.n, self.cfg.batch_size):
-            self._train_on(order[start:start + self.cfg.batch_size])
+            self._train_on(order[start : start + self.cfg.batch_size])
         self.epoch.assign_add(1)
 
     def _advance(self, n_epochs: tf.Tensor) -> dict[str, tf.Tensor]:
@@ -191,11 +195,15 @@ class FitResult:
     diverged: bool = False
 
 
-def fit(trainer: Trainer, kl: Callable[[np.ndarray], float], *,
-        checkpoint_every: int | None = None,
-        save_checkpoint: Callable[[int], None] | None = None,
-        on_row: Callable[[int, dict[str, float]], None] | None = None,
-        on_epochs: Callable[[int], None] | None = None) -> FitResult:
+def fit(
+    trainer: Trainer,
+    kl: Callable[[np.ndarray], float],
+    *,
+    checkpoint_every: int | None = None,
+    save_checkpoint: Callable[[int], None] | None = None,
+    on_row: Callable[[int, dict[str, float]], None] | None = None,
+    on_epochs: Callable[[int], None] | None = None,
+) -> FitResult:
     """Train from the trainer's current epoch to cfg.epochs.
 
     Stops at every log, snapshot and checkpoint epoch. If the losses or weights stop
@@ -218,8 +226,11 @@ def fit(trainer: Trainer, kl: Callable[[np.ndarray], float], *,
                 result.diverged = True
                 break
             epoch = result.epochs_done = target
-            if save_checkpoint and checkpoint_every and (
-                    epoch % checkpoint_every == 0 or epoch == cfg.epochs):
+            if (
+                save_checkpoint
+                and checkpoint_every
+                and (epoch % checkpoint_every == 0 or epoch == cfg.epochs)
+            ):
                 save_checkpoint(epoch)
             if on_epochs:
                 on_epochs(epoch)
@@ -232,11 +243,13 @@ def fit(trainer: Trainer, kl: Callable[[np.ndarray], float], *,
     return result
 
 
-
-
-def _record(trainer: Trainer, epoch: int, probe: dict[str, tf.Tensor],
-            kl: Callable[[np.ndarray], float],
-            on_row: Callable[[int, dict[str, float]], None] | None) -> bool:
+def _record(
+    trainer: Trainer,
+    epoch: int,
+    probe: dict[str, tf.Tensor],
+    kl: Callable[[np.ndarray], float],
+    on_row: Callable[[int, dict[str, float]], None] | None,
+) -> bool:
     """The recorder's row and/or frame for this stop; False if the weights are not finite."""
     out = {k: v.numpy() for k, v in probe.items()}
     return bool(out.pop("finite")) and trainer.recorder.record(epoch, out, kl, on_row)

@@ -2,9 +2,9 @@ import os
 import subprocess
 import sys
 
-import pytest
-
 from gan.infra import cpu_pin
+
+import pytest
 
 V3 = cpu_pin.V3_FLAGS | {"sse4_2", "avx512f"}
 
@@ -59,21 +59,34 @@ def test_this_process_computes_at_the_pinned_level():
 
 
 def test_a_hostile_environment_is_overridden_and_said_so():
-    hostile = {**os.environ, "ONEDNN_MAX_CPU_ISA": "AVX512_CORE", "NPY_DISABLE_CPU_FEATURES": "",
-               "TF_ENABLE_ONEDNN_OPTS": "1", "OPENBLAS_NUM_THREADS": "2",
-               "NPY_ENABLE_CPU_FEATURES": "X86_V4", "TF_XLA_FLAGS": "--tf_xla_auto_jit=2"}
-    code = ("import gan, os; from gan.infra import cpu_pin; "
-            "print(os.environ['ONEDNN_MAX_CPU_ISA'], os.environ['TF_ENABLE_ONEDNN_OPTS'], "
-            "cpu_pin.numpy_targets())")
-    done = subprocess.run([sys.executable, "-c", code], env=hostile, capture_output=True,
-                          text=True, check=True)
+    hostile = {
+        **os.environ,
+        "ONEDNN_MAX_CPU_ISA": "AVX512_CORE",
+        "NPY_DISABLE_CPU_FEATURES": "",
+        "TF_ENABLE_ONEDNN_OPTS": "1",
+        "OPENBLAS_NUM_THREADS": "2",
+        "NPY_ENABLE_CPU_FEATURES": "X86_V4",
+        "TF_XLA_FLAGS": "--tf_xla_auto_jit=2",
+    }
+    code = (
+        "import gan, os; from gan.infra import cpu_pin; "
+        "print(os.environ['ONEDNN_MAX_CPU_ISA'], os.environ['TF_ENABLE_ONEDNN_OPTS'], "
+        "cpu_pin.numpy_targets())"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=hostile, capture_output=True, text=True, check=True
+    )
     assert done.stdout.split()[:2] == ["AVX2", "0"]
     if cpu_pin.level() == cpu_pin.LEVEL:
         assert "['X86_V3']" in done.stdout
     assert done.stderr.startswith("cpu pin: ignoring ")
-    for setting in ("ONEDNN_MAX_CPU_ISA='AVX512_CORE'", "TF_ENABLE_ONEDNN_OPTS='1'",
-                    "NPY_DISABLE_CPU_FEATURES=''", "NPY_ENABLE_CPU_FEATURES='X86_V4'",
-                    "TF_XLA_FLAGS="):
+    for setting in (
+        "ONEDNN_MAX_CPU_ISA='AVX512_CORE'",
+        "TF_ENABLE_ONEDNN_OPTS='1'",
+        "NPY_DISABLE_CPU_FEATURES=''",
+        "NPY_ENABLE_CPU_FEATURES='X86_V4'",
+        "TF_XLA_FLAGS=",
+    ):
         assert setting in done.stderr
 
 
@@ -81,8 +94,10 @@ def test_tensorflow_imported_with_onednn_rewrites_is_refused():
     """Keras (or TensorFlow) imported before gan, with the rewrites on: gan.training.tf_setup says
     so instead of computing other bytes than the stages (the cause of an order-dependent
     test failure: tests/training/test_adam.py imports keras first)."""
-    code = ("import os; os.environ['TF_ENABLE_ONEDNN_OPTS'] = '1'; "
-            "os.environ['TF_CPP_MIN_LOG_LEVEL'] = '2'; import tensorflow; import gan.training.tf_setup")
+    code = (
+        "import os; os.environ['TF_ENABLE_ONEDNN_OPTS'] = '1'; "
+        "os.environ['TF_CPP_MIN_LOG_LEVEL'] = '2'; import tensorflow; import gan.training.tf_setup"
+    )
     env = {k: v for k, v in os.environ.items() if k != "TF_ENABLE_ONEDNN_OPTS"}
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert done.returncode != 0

@@ -1,7 +1,7 @@
+from gan.infra import data, files
+
 import numpy as np
 import pytest
-
-from gan.infra import data, files
 
 
 def test_sampling_is_reproducible_by_seed():
@@ -41,14 +41,17 @@ def test_load_real_round_trip(tmp_path):
     assert np.array_equal(data.load_real(tmp_path / "real.npy"), real)
 
 
-@pytest.mark.parametrize("content, message", [
-    (None, "file not found"),
-    (b"\x93NUMPY garbage", "not a readable"),
-    (np.zeros((5, 2), np.float32), r"expected shape \(n, 1\)"),
-    (np.zeros(5, np.float32), r"expected shape \(n, 1\)"),
-    (np.array([[1.0], [np.nan]], np.float32), "NaN or infinite"),
-    (np.array([[1], [2]], np.int64), "floating-point"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (None, "file not found"),
+        (b"\x93NUMPY garbage", "not a readable"),
+        (np.zeros((5, 2), np.float32), r"expected shape \(n, 1\)"),
+        (np.zeros(5, np.float32), r"expected shape \(n, 1\)"),
+        (np.array([[1.0], [np.nan]], np.float32), "NaN or infinite"),
+        (np.array([[1], [2]], np.int64), "floating-point"),
+    ],
+)
 def test_bad_data_files_are_refused_with_the_file_named(tmp_path, content, message):
     path = tmp_path / "real.npy"
     if isinstance(content, bytes):

@@ -1,7 +1,7 @@
+from gan.infra import params
+
 import pytest
 import yaml
-
-from gan.infra import params
 
 GOOD = yaml.safe_load(open("params.yaml"))
 
@@ -37,25 +37,28 @@ def test_plain_yaml_exponent_is_read_as_a_float(tmp_path):
     assert params.load(path, "train")["train"].lr == pytest.approx(5e-4)
 
 
-@pytest.mark.parametrize("section, key, value, words", [
-    ("train", "lr", -0.1, ["train.lr", "greater than 0"]),
-    ("model", "d_hidden", 0, ["model.d_hidden", "greater than or equal to 1"]),
-    ("train", "batch_size", "many", ["train.batch_size", "'many'"]),
-    ("data", "std", 0, ["data.std"]),
-    ("data", "mean", float("nan"), ["data.mean", "(got nan)"]),
-    ("data", "mixture_stds", [0.5, float("inf")], ["data.mixture_stds", "inf"]),
-    ("train", "epochs", 2.5, ["train.epochs"]),
-    ("evaluate", "level", 0.004, ["evaluate.null_repeats", "at least 1249"]),
-    ("model", "g_init", "zeros", ["model.g_init"]),
-    ("model", "noise", "gauss", ["model.noise"]),
-    ("train", "d_steps", 0, ["train.d_steps", "greater than or equal to 1"]),
-    ("train", "lookahead_alpha", 0, ["train.lookahead_alpha"]),
-    ("population", "seeds", "100-x", ["population.seeds", "must look like '100-119'"]),
-    ("population", "seeds", "5-3", ["population.seeds", "runs backwards"]),
-    ("population", "seeds", "1,2,1", ["population.seeds", "lists a seed twice"]),
-    ("population", "workers", 0, ["population.workers", "'auto'"]),
-    ("population", "workers", "many", ["population.workers", "'auto'"]),
-])
+@pytest.mark.parametrize(
+    "section, key, value, words",
+    [
+        ("train", "lr", -0.1, ["train.lr", "greater than 0"]),
+        ("model", "d_hidden", 0, ["model.d_hidden", "greater than or equal to 1"]),
+        ("train", "batch_size", "many", ["train.batch_size", "'many'"]),
+        ("data", "std", 0, ["data.std"]),
+        ("data", "mean", float("nan"), ["data.mean", "(got nan)"]),
+        ("data", "mixture_stds", [0.5, float("inf")], ["data.mixture_stds", "inf"]),
+        ("train", "epochs", 2.5, ["train.epochs"]),
+        ("evaluate", "level", 0.004, ["evaluate.null_repeats", "at least 1249"]),
+        ("model", "g_init", "zeros", ["model.g_init"]),
+        ("model", "noise", "gauss", ["model.noise"]),
+        ("train", "d_steps", 0, ["train.d_steps", "greater than or equal to 1"]),
+        ("train", "lookahead_alpha", 0, ["train.lookahead_alpha"]),
+        ("population", "seeds", "100-x", ["population.seeds", "must look like '100-119'"]),
+        ("population", "seeds", "5-3", ["population.seeds", "runs backwards"]),
+        ("population", "seeds", "1,2,1", ["population.seeds", "lists a seed twice"]),
+        ("population", "workers", 0, ["population.workers", "'auto'"]),
+        ("population", "workers", "many", ["population.workers", "'auto'"]),
+    ],
+)
 def test_bad_values_name_the_key(tmp_path, section, key, value, words):
     path = write(tmp_path, with_change(section, key, value))
     with pytest.raises(params.ParamsError) as info:
@@ -95,21 +98,50 @@ def test_the_tutorial_setup_gives_back_every_setting_of_the_tutorial():
         section, name = key.split(".")
         raw[section][name] = value
     model, train = params.parse_section(raw, "model"), params.parse_section(raw, "train")
-    assert (model.d_hidden, model.g_input, model.g_hidden, model.noise, model.g_init) == \
-        (8, 8, 4, "uniform", "normal")
-    off = {"ema_decay": 0.0, "d_steps": 1, "d_lr_ratio": 1.0, "beta_1": 0.9, "lr_decay": 0.0,
-           "r1_gamma": 0.0, "lookahead_k": 0, "loss": "minimax", "lr": 5e-4,
-           "batch_size": 300, "epochs": 3000}
+    assert (model.d_hidden, model.g_input, model.g_hidden, model.noise, model.g_init) == (
+        8,
+        8,
+        4,
+        "uniform",
+        "normal",
+    )
+    off = {
+        "ema_decay": 0.0,
+        "d_steps": 1,
+        "d_lr_ratio": 1.0,
+        "beta_1": 0.9,
+        "lr_decay": 0.0,
+        "r1_gamma": 0.0,
+        "lookahead_k": 0,
+        "loss": "minimax",
+        "lr": 5e-4,
+        "batch_size": 300,
+        "epochs": 3000,
+    }
     assert {k: getattr(train, k) for k in off} == off
-    known = set(off) | {"seed", "log_every", "snapshot_every", "checkpoint_every",
-                        "keep_checkpoints", "lookahead_alpha", "xla"}
+    known = set(off) | {
+        "seed",
+        "log_every",
+        "snapshot_every",
+        "checkpoint_every",
+        "keep_checkpoints",
+        "lookahead_alpha",
+        "xla",
+    }
     assert set(type(train).model_fields) == known, "a new train option: is it in TUTORIAL_SETUP?"
-    assert set(type(model).model_fields) == {"d_hidden", "g_input", "g_hidden", "noise", "g_init",
-                                             "g_init_margin"}
+    assert set(type(model).model_fields) == {
+        "d_hidden",
+        "g_input",
+        "g_hidden",
+        "noise",
+        "g_init",
+        "g_init_margin",
+    }
 
 
-@pytest.mark.parametrize("text, seeds", [("100-103", [100, 101, 102, 103]), (7, [7]),
-                                         ("1,5,9", [1, 5, 9]), ("1-2, 9", [1, 2, 9])])
+@pytest.mark.parametrize(
+    "text, seeds", [("100-103", [100, 101, 102, 103]), (7, [7]), ("1,5,9", [1, 5, 9]), ("1-2, 9", [1, 2, 9])]
+)
 def test_population_seeds_are_ranges_and_lists(tmp_path, text, seeds):
     path = write(tmp_path, with_change("population", "seeds", text))
     assert params.load(path, "population")["population"].seed_list() == seeds

@@ -2,16 +2,47 @@ from gan.report import experiments
 
 # What dvc.api.exp_show() returns (DVC 3.67): flat rows, booleans as strings, counts as floats.
 SHOWN = [
-    {"Experiment": None, "rev": "workspace", "typ": "baseline", "train.lr": 5e-4,
-     "pass_rate": 0.9, "p_value": 0.5},
-    {"Experiment": None, "rev": "abc1234", "typ": "baseline", "train.lr": 5e-4, "train.seed": 0.0,
-     "pass_rate": 0.9, "pass_rate_low": 0.7, "pass_rate_high": 0.97, "passed": 18.0, "runs": 20.0,
-     "flagged": 0.0, "silent": 2.0, "p_value": 0.5, "mode_collapse": "False",
-     "gan/training/trainer.py": "0123abcd"},
-    {"Experiment": "lr-big", "rev": "fff0000", "typ": "branch_commit", "train.lr": 0.05,
-     "train.seed": 0.0, "pass_rate": 0.05, "pass_rate_low": 0.01, "pass_rate_high": 0.24,
-     "passed": 1.0, "runs": 20.0, "flagged": 19.0, "silent": 0.0, "p_value": 0.001,
-     "mode_collapse": "True"},
+    {
+        "Experiment": None,
+        "rev": "workspace",
+        "typ": "baseline",
+        "train.lr": 5e-4,
+        "pass_rate": 0.9,
+        "p_value": 0.5,
+    },
+    {
+        "Experiment": None,
+        "rev": "abc1234",
+        "typ": "baseline",
+        "train.lr": 5e-4,
+        "train.seed": 0.0,
+        "pass_rate": 0.9,
+        "pass_rate_low": 0.7,
+        "pass_rate_high": 0.97,
+        "passed": 18.0,
+        "runs": 20.0,
+        "flagged": 0.0,
+        "silent": 2.0,
+        "p_value": 0.5,
+        "mode_collapse": "False",
+        "gan/training/trainer.py": "0123abcd",
+    },
+    {
+        "Experiment": "lr-big",
+        "rev": "fff0000",
+        "typ": "branch_commit",
+        "train.lr": 0.05,
+        "train.seed": 0.0,
+        "pass_rate": 0.05,
+        "pass_rate_low": 0.01,
+        "pass_rate_high": 0.24,
+        "passed": 1.0,
+        "runs": 20.0,
+        "flagged": 19.0,
+        "silent": 0.0,
+        "p_value": 0.001,
+        "mode_collapse": "True",
+    },
     {"Experiment": "queued-not-run", "rev": "eee0000", "typ": "branch_commit", "train.lr": 0.1},
 ]
 
@@ -32,11 +63,16 @@ def test_columns_show_the_params_that_vary_then_the_population():
 
 
 def test_markdown_table():
-    text = experiments.markdown(experiments.rows(SHOWN), [("name", "run"), ("p_value", "p"),
-                                                         ("mode_collapse", "collapse"),
-                                                         ("missing", "m")])
-    assert text.splitlines() == ["| run | p | collapse | m |", "|---|---|---|---|",
-                                 "| abc1234 | 0.5 | no | - |", "| lr-big | 0.001 | yes | - |"]
+    text = experiments.markdown(
+        experiments.rows(SHOWN),
+        [("name", "run"), ("p_value", "p"), ("mode_collapse", "collapse"), ("missing", "m")],
+    )
+    assert text.splitlines() == [
+        "| run | p | collapse | m |",
+        "|---|---|---|---|",
+        "| abc1234 | 0.5 | no | - |",
+        "| lr-big | 0.001 | yes | - |",
+    ]
 
 
 def test_figure_draws_one_interval_per_experiment():

@@ -1,11 +1,11 @@
+from gan.report import figures
+from gan.stats.distributions import Mixture
+
 import numpy as np
 import pandas as pd
 import pytest
 from PIL import Image
 from scipy import stats
-
-from gan.report import figures
-from gan.stats.distributions import Mixture
 
 N01 = Mixture((0.0,), (1.0,), (1.0,))
 
@@ -13,9 +13,14 @@ N01 = Mixture((0.0,), (1.0,), (1.0,))
 @pytest.fixture
 def history():
     epochs = np.arange(0, 101, 10)
-    return pd.DataFrame({"loss_d": np.linspace(2, 1.39, 11), "loss_g": np.linspace(-2, -0.69, 11),
-                         "kl_divergence": np.geomspace(1, 0.01, 11)},
-                        index=pd.Index(epochs, name="epoch"))
+    return pd.DataFrame(
+        {
+            "loss_d": np.linspace(2, 1.39, 11),
+            "loss_g": np.linspace(-2, -0.69, 11),
+            "kl_divergence": np.geomspace(1, 0.01, 11),
+        },
+        index=pd.Index(epochs, name="epoch"),
+    )
 
 
 def test_loss_and_kl_history_plot_the_logged_values(history):
@@ -54,10 +59,14 @@ def test_qq_plots_sorted_samples_against_normal_quantiles():
 def test_animation_has_one_distinct_frame_per_snapshot(tmp_path):
     grid = np.linspace(-4, 4, 201, dtype=np.float32)
     rng = np.random.default_rng(2)
-    frames = {"epoch": np.array([0, 10, 20]), "grid": grid,
-              "fake": np.stack([rng.normal(m, 1, 300) for m in (-2, 0, 2)]),
-              "d_grid": np.stack([np.full(201, v) for v in (0.2, 0.5, 0.8)]),
-              "loss_d": np.array([2.0, 1.5, 1.39]), "loss_g": np.array([-2.0, -1.0, -0.69])}
+    frames = {
+        "epoch": np.array([0, 10, 20]),
+        "grid": grid,
+        "fake": np.stack([rng.normal(m, 1, 300) for m in (-2, 0, 2)]),
+        "d_grid": np.stack([np.full(201, v) for v in (0.2, 0.5, 0.8)]),
+        "loss_d": np.array([2.0, 1.5, 1.39]),
+        "loss_g": np.array([-2.0, -1.0, -0.69]),
+    }
     images = figures.animation_frames(frames, N01)
     assert len(images) == 3 and len({im.shape for im in images}) == 1
     assert not np.array_equal(images[0], images[1])
@@ -75,8 +84,10 @@ def test_figures_survive_a_collapsed_or_broken_generator():
 def test_the_verdict_and_flags_head_the_figures():
     good = {"indistinguishable": True, "p_value": 0.73}
     bad = {"indistinguishable": False, "p_value": 0.001, "discriminator_blind": True}
-    assert figures.verdict(good) == ("verdict: indistinguishable from the real distribution "
-                                     "(p = 0.730)", "tab:green")
+    assert figures.verdict(good) == (
+        "verdict: indistinguishable from the real distribution (p = 0.730)",
+        "tab:green",
+    )
     text, colour = figures.verdict(bad)
     assert "DISTINGUISHABLE" in text and "BLIND DISCRIMINATOR" in text and colour == "tab:red"
     fig = figures.stamp(figures.qq(np.zeros(10), N01), bad)
@@ -90,7 +101,8 @@ def test_a_blind_discriminator_is_drawn_as_one_and_d_is_shown_over_x():
     fig = figures.discriminator_outputs(flat[:100], flat[:100], grid, flat, real, blind=True)
     curve = fig.axes[1]
     assert curve.get_title().startswith("BLIND") and "1/2: D cannot tell" not in str(
-        [t.get_text() for t in fig.axes[0].get_legend().get_texts()])
+        [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    )
     np.testing.assert_array_equal(curve.get_lines()[0].get_ydata(), flat)
 
 

@@ -1,10 +1,10 @@
-import numpy as np
-import pytest
-from scipy import integrate
-
 from gan.infra import params
 from gan.infra.data import sample_normal
 from gan.stats.distributions import Mixture
+
+import numpy as np
+import pytest
+from scipy import integrate
 
 
 def test_normal_params_give_one_component_and_the_same_bytes_as_before():
@@ -41,11 +41,14 @@ def test_mixture_params_are_validated(tmp_path):
         params.load(tmp_path / "p.yaml", "data")
 
 
-@pytest.mark.parametrize("key, value, words", [
-    ("mixture_weights", [float("inf"), 1.0], r"data\.mixture_weights\.0: .*\(got inf\)"),
-    ("mixture_means", [float("nan"), 2.0], r"data\.mixture_means\.0: .*\(got nan\)"),
-    ("mean", 1e39, "data.mean"),
-])
+@pytest.mark.parametrize(
+    "key, value, words",
+    [
+        ("mixture_weights", [float("inf"), 1.0], r"data\.mixture_weights\.0: .*\(got inf\)"),
+        ("mixture_means", [float("nan"), 2.0], r"data\.mixture_means\.0: .*\(got nan\)"),
+        ("mean", 1e39, "data.mean"),
+    ],
+)
 def test_non_finite_or_huge_values_are_refused(tmp_path, key, value, words):
     import yaml
 

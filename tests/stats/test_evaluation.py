@@ -1,12 +1,12 @@
 import math
 
+from gan.stats import evaluation
+from gan.stats.distributions import Mixture
+from gan.training import losses
+from gan.training.tf_setup import tf
+
 import numpy as np
 import pytest
-
-from gan.stats import evaluation
-from gan.training import losses
-from gan.stats.distributions import Mixture
-from gan.training.tf_setup import tf
 
 BINS = dict(bins=40, range_std=4.0, pseudocount=0.5)
 N01 = Mixture((0.0,), (1.0,), (1.0,))
@@ -15,8 +15,17 @@ N01 = Mixture((0.0,), (1.0,), (1.0,))
 def measure(real, fake, logit_real=None, logit_fake=None, dist=N01, logit_grid=None):
     logit_real = np.zeros((len(real), 1)) if logit_real is None else logit_real
     logit_fake = np.zeros((len(fake), 1)) if logit_fake is None else logit_fake
-    return evaluation.measure(real, fake, logit_real, logit_fake, dist=dist, collapse_ratio=0.5,
-                            collapse_atom=0.1, logit_grid=logit_grid, **BINS)
+    return evaluation.measure(
+        real,
+        fake,
+        logit_real,
+        logit_fake,
+        dist=dist,
+        collapse_ratio=0.5,
+        collapse_atom=0.1,
+        logit_grid=logit_grid,
+        **BINS,
+    )
 
 
 def test_scores_hold_every_reported_key_and_match_the_tf_losses():
@@ -24,13 +33,29 @@ def test_scores_hold_every_reported_key_and_match_the_tf_losses():
     real, fake = rng.normal(size=1000), rng.normal(0.2, 1.1, size=5000)
     logit_real, logit_fake = rng.normal(size=(1000, 1)), rng.normal(size=(5000, 1))
     s = measure(real, fake, logit_real, logit_fake)
-    for key in ["kl_divergence", "js_divergence", "wasserstein_1", "ks_statistic", "fake_mean",
-                "fake_std", "d_real_mean", "d_fake_mean", "loss_d", "loss_g", "mean_error",
-                "std_error", "fake_skewness", "fake_excess_kurtosis", "modes_captured", "near_mode",
-                "largest_atom"]:
+    for key in [
+        "kl_divergence",
+        "js_divergence",
+        "wasserstein_1",
+        "ks_statistic",
+        "fake_mean",
+        "fake_std",
+        "d_real_mean",
+        "d_fake_mean",
+        "loss_d",
+        "loss_g",
+        "mean_error",
+        "std_error",
+        "fake_skewness",
+        "fake_excess_kurtosis",
+        "modes_captured",
+        "near_mode",
+        "largest_atom",
+    ]:
         assert math.isfinite(s[key]), key
-    assert s["loss_d"] == pytest.approx(float(losses.discriminator_loss(
-        tf.constant(logit_real), tf.constant(logit_fake))), rel=1e-9)
+    assert s["loss_d"] == pytest.approx(
+        float(losses.discriminator_loss(tf.constant(logit_real), tf.constant(logit_fake))), rel=1e-9
+    )
     assert s["loss_g"] == pytest.approx(float(losses.generator_loss(tf.constant(logit_fake))), rel=1e-9)
     assert s["mean_error"] == pytest.approx(abs(fake.mean() - real.mean()))
     assert s["mode_collapse"] is False
@@ -50,7 +75,7 @@ def test_the_null_matches_the_measured_spread_of_exact_samples():
     real = N01.sample(1000, np.random.default_rng(0))[:, 0]
     null = evaluation.null_scores(N01, real, 10_000, repeats=200, seed=0, **BINS)
     assert null.shape == (200, len(evaluation.VERDICT_METRICS))
-    q95 = dict(zip(evaluation.VERDICT_METRICS, np.quantile(null, 0.95, axis=0)))
+    q95 = dict(zip(evaluation.VERDICT_METRICS, np.quantile(null, 0.95, axis=0), strict=True))
     assert q95["wasserstein_1"] == pytest.approx(0.070, rel=0.35)
     assert q95["ks_statistic"] == pytest.approx(0.045, rel=0.35)
     assert 0 < q95["kl_divergence"] < 0.1
@@ -95,20 +120,25 @@ def test_each_critical_value_is_where_the_test_starts_rejecting_that_metric():
     rng = np.random.default_rng(3)
     real = rng.normal(size=500)
     null = evaluation.null_scores(N01, real, 2000, repeats=199, seed=4, **BINS)
-    test = evaluation.two_sample_test(dict(zip(evaluation.VERDICT_METRICS, np.median(null, axis=0))),
-                                      null, 0.05)
+    test = evaluation.two_sample_test(
+        dict(zip(evaluation.VERDICT_METRICS, np.median(null, axis=0), strict=True)), null, 0.05
+    )
     assert test["indistinguishable"]
     for k, key in enumerate(evaluation.VERDICT_METRICS):
         critical = test["critical_value"][key]
         below = np.sort(null[:, k])[np.sort(null[:, k]) < critical].max()
         for value, rejected in ((critical, True), (below, False)):
-            scores = dict(zip(evaluation.VERDICT_METRICS, np.median(null, axis=0)))
+            scores = dict(zip(evaluation.VERDICT_METRICS, np.median(null, axis=0), strict=True))
             scores[key] = value
-            assert evaluation.two_sample_test(scores, null, 0.05)["indistinguishable"] is not rejected, (key, value)
+            assert evaluation.two_sample_test(scores, null, 0.05)["indistinguishable"] is not rejected, (
+                key,
+                value,
+            )
 
 
-@pytest.mark.parametrize("dist", [N01, Mixture((-2.0, 2.0), (0.5, 0.5), (0.3, 0.7))],
-                         ids=["normal", "mixture"])
+@pytest.mark.parametrize(
+    "dist", [N01, Mixture((-2.0, 2.0), (0.5, 0.5), (0.3, 0.7))], ids=["normal", "mixture"]
+)
 def test_a_perfect_generator_passes_at_the_stated_level_for_every_data_set(dist):
     """The calibration check (tiny sizes; docs/verdict.md has the full one): for each of
     20 real data sets, exact samples of the true distribution stand in for the generator.
@@ -121,9 +151,15 @@ def test_a_perfect_generator_passes_at_the_stated_level_for_every_data_set(dist)
         real = dist.sample(n_real, np.random.default_rng(data_seed))[:, 0]
         null = evaluation.null_scores(dist, real, n_fake, repeats=repeats, seed=data_seed, **BINS)
         rng = np.random.default_rng([data_seed, 99])
-        passed = [evaluation.two_sample_test(
-            evaluation.verdict_scores(real, dist.sample(n_fake, rng)[:, 0], **BINS),
-            null, level, with_critical_values=False)["indistinguishable"] for _ in range(draws)]
+        passed = [
+            evaluation.two_sample_test(
+                evaluation.verdict_scores(real, dist.sample(n_fake, rng)[:, 0], **BINS),
+                null,
+                level,
+                with_critical_values=False,
+            )["indistinguishable"]
+            for _ in range(draws)
+        ]
         rates.append(np.mean(passed))
     # spread of one rate: the null's own 199 draws and the 200 fakes, about 0.022 each
     assert min(rates) > 0.95 - 4 * 0.031, rates

@@ -8,10 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from gan.stats import gate
+
 import pytest
 from scipy import stats
-
-from gan.stats import gate
 
 ROOT = Path(__file__).resolve().parents[2]
 RUNS = ROOT / "docs/convergence_runs/final_5000"
@@ -53,8 +53,10 @@ def test_false_alarms_on_an_equal_quality_change_are_at_most_the_level():
     """Every split of one pooled set of runs (ties included) is an equal-quality change:
     the share the test calls worse is at most the level, for every level."""
     pooled = [0.001, 0.001, 0.02, 0.3, 0.3, 0.5, 0.7, 1.0, 1.0, 1.0]
-    p = [gate.rank_test([pooled[i] for i in s], [pooled[i] for i in range(10) if i not in s])
-         for s in itertools.combinations(range(10), 5)]
+    p = [
+        gate.rank_test([pooled[i] for i in s], [pooled[i] for i in range(10) if i not in s])
+        for s in itertools.combinations(range(10), 5)
+    ]
     for level in (0.01, 0.02, 0.05, 0.1, 0.5):
         assert sum(x <= level for x in p) / len(p) <= level
 
@@ -126,21 +128,28 @@ def test_markdown_shows_both_populations_and_the_verdict():
     assert "main has no population" in text and "Metrics gate: failed" in text
 
 
-@pytest.mark.parametrize("edit, message", [
-    ({"level": "0.02"}, "level: Input should be a valid number"),
-    ({"seeds": "100-119"}, "seeds: Extra inputs are not permitted"),  # seeds are params now
-    ({"min_pass_rate": 1.5}, "min_pass_rate: Input should be less than or equal to 1"),
-    ({"levels": 0.02}, "levels: Extra inputs are not permitted"),
-    ({"file": None}, "file: Input should be a valid string"),
-])
+@pytest.mark.parametrize(
+    "edit, message",
+    [
+        ({"level": "0.02"}, "level: Input should be a valid number"),
+        ({"seeds": "100-119"}, "seeds: Extra inputs are not permitted"),  # seeds are params now
+        ({"min_pass_rate": 1.5}, "min_pass_rate: Input should be less than or equal to 1"),
+        ({"levels": 0.02}, "levels: Extra inputs are not permitted"),
+        ({"file": None}, "file: Input should be a valid string"),
+    ],
+)
 def test_bad_rules_stop_the_gate_in_one_line(tmp_path, edit, message):
     import yaml
 
     rules = {**yaml.safe_load((ROOT / "metrics_gate.yaml").read_text()), **edit}
     path = tmp_path / "rules.yaml"
     path.write_text(yaml.safe_dump(rules))
-    done = subprocess.run([sys.executable, "-m", "tools.check_metrics", "--baseline", "HEAD",
-                           "--rules", str(path)], cwd=ROOT, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "tools.check_metrics", "--baseline", "HEAD", "--rules", str(path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 2 and message in done.stderr and str(path) in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1, done.stderr
 

@@ -1,8 +1,8 @@
+from gan.stats import pass_rates
+
 import numpy as np
 import pytest
 from scipy import stats
-
-from gan.stats import pass_rates
 
 
 def test_wilson_matches_the_textbook_values():
@@ -15,11 +15,12 @@ def test_wilson_matches_the_textbook_values():
 
 
 def test_failures_are_counted_by_kind():
-    rows = [{"indistinguishable": True, "wasserstein_1": 0.01},
-            {"indistinguishable": False, "mode_collapse": True, "wasserstein_1": 0.5},
-            {"indistinguishable": False, "mode_collapse": False, "diverged": True},
-            {"indistinguishable": False, "mode_collapse": False, "diverged": False,
-             "wasserstein_1": 0.2}]
+    rows = [
+        {"indistinguishable": True, "wasserstein_1": 0.01},
+        {"indistinguishable": False, "mode_collapse": True, "wasserstein_1": 0.5},
+        {"indistinguishable": False, "mode_collapse": False, "diverged": True},
+        {"indistinguishable": False, "mode_collapse": False, "diverged": False, "wasserstein_1": 0.2},
+    ]
     s = pass_rates.summarise(rows)
     assert (s["passed"], s["flagged"], s["silent"], s["runs"]) == (1, 2, 1, 4)
     assert s["median_wasserstein_1"] == 0.2
@@ -38,8 +39,9 @@ def test_uniform_p_values_are_close_to_uniform_and_small_ones_are_not():
 
 
 def test_population_metrics_are_flat_and_the_ecdf_climbs_to_one():
-    rows = [{"seed": s, "p_value": p, "indistinguishable": p > 0.05}
-            for s, p in enumerate([0.01, 0.3, 0.6, 0.9])]
+    rows = [
+        {"seed": s, "p_value": p, "indistinguishable": p > 0.05} for s, p in enumerate([0.01, 0.3, 0.6, 0.9])
+    ]
     m = pass_rates.metrics(rows)
     assert (m["pass_rate"], m["silent"], m["flagged"]) == (0.75, 1, 0)
     assert m["median_p_value"] == pytest.approx(0.45)

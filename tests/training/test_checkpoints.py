@@ -2,9 +2,11 @@ import subprocess
 import sys
 import time
 
+from gan.training import checkpoints
+from gan.training import trainer as training
+
 import numpy as np
 
-from gan.training import checkpoints, trainer as training
 from tests.pipeline import ROOT
 from tests.training.test_trainer import config, kl_for
 
@@ -26,15 +28,14 @@ def test_resumed_run_equals_the_uninterrupted_one(real, tmp_path):
             raise KeyboardInterrupt
 
     try:
-        training.fit(first, kl_for(real), checkpoint_every=2, save_checkpoint=store.save,
-                     on_epochs=interrupt)
+        training.fit(first, kl_for(real), checkpoint_every=2, save_checkpoint=store.save, on_epochs=interrupt)
     except KeyboardInterrupt:
         pass
     second, store2 = make(real, tmp_path)
     epoch, why = store2.restore()
     assert epoch == 4 and "resuming from ckpt-4" in why
     training.fit(second, kl_for(real), checkpoint_every=2, save_checkpoint=store2.save)
-    for a, b in zip(whole.state(), second.state()):
+    for a, b in zip(whole.state(), second.state(), strict=True):
         np.testing.assert_array_equal(a, b)  # NaN rows match NaN rows
 
 
@@ -45,7 +46,7 @@ def test_checkpoint_of_other_params_is_not_resumed(real, tmp_path):
     pristine = fresh.state()
     epoch, why = other.restore()
     assert epoch is None and "other data, params or code" in why
-    assert all(np.array_equal(a, b, equal_nan=True) for a, b in zip(pristine, fresh.state()))
+    assert all(np.array_equal(a, b, equal_nan=True) for a, b in zip(pristine, fresh.state(), strict=True))
 
 
 def test_corrupt_newest_checkpoint_falls_back_to_an_older_one(real, tmp_path):
@@ -80,7 +81,7 @@ def test_switching_configurations_back_and_forth_resumes_each(real, tmp_path):
     again, store_again = make(real, tmp_path, fingerprint="config-a")
     epoch, why = store_again.restore()
     assert epoch == 8 and "resuming from ckpt-8" in why
-    for x, y in zip(a.state(), again.state()):
+    for x, y in zip(a.state(), again.state(), strict=True):
         np.testing.assert_array_equal(x, y)
 
 
@@ -88,8 +89,7 @@ def test_only_the_most_recent_other_configurations_are_kept(real, tmp_path):
     for k in range(5):
         time.sleep(0.05)  # file times are coarse (a few ms): keep the order unambiguous
         t = training.Trainer(real, config(epochs=2))
-        store = checkpoints.Checkpoints(tmp_path / "ckpt", t, f"config-{k}", keep=1,
-                                        keep_configurations=2)
+        store = checkpoints.Checkpoints(tmp_path / "ckpt", t, f"config-{k}", keep=1, keep_configurations=2)
         store.save(k)
         if k == 3:  # a checkpoint of the layout before per-configuration folders
             (tmp_path / "ckpt" / "ckpt-500.index").write_bytes(b"old")
@@ -113,8 +113,13 @@ for _ in range(2):  # save, then resume in a new trainer
 def test_resuming_reads_every_value_and_tensorflow_does_not_complain(tmp_path):
     """The save counter that CheckpointManager.save keeps is read back too: left unread,
     TensorFlow warned about 'unrestored values' at exit."""
-    done = subprocess.run([sys.executable, "-c", RESUME, str(tmp_path / "ckpt")], cwd=ROOT,
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", RESUME, str(tmp_path / "ckpt")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert "resuming from ckpt-0" in done.stdout
     assert "unrestored" not in done.stderr and "could not be found" not in done.stderr
 
@@ -134,8 +139,9 @@ def test_how_a_run_is_saved_is_not_part_of_what_it_must_match(real, tmp_path):
     train = {"lr": 1e-3, "checkpoint_every": 500, "keep_checkpoints": 3}
 
     def of(**changes):
-        return checkpoints.fingerprint(real, checkpoints.settings(
-            {"train": {**train, **changes}, "model": {"d_hidden": 8}}), [src])
+        return checkpoints.fingerprint(
+            real, checkpoints.settings({"train": {**train, **changes}, "model": {"d_hidden": 8}}), [src]
+        )
 
     assert of() == of(checkpoint_every=100, keep_checkpoints=1)
     assert of() != of(lr=2e-3)

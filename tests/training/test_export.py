@@ -1,12 +1,12 @@
 import subprocess
 import sys
 
+from gan.training import export, networks
+from gan.training.tf_setup import tf
+
 import numpy as np
 
 from tests.pipeline import ROOT
-
-from gan.training import export, networks
-from gan.training.tf_setup import tf
 
 
 def test_exported_models_load_with_plain_tensorflow(tmp_path):
@@ -19,17 +19,18 @@ def test_exported_models_load_with_plain_tensorflow(tmp_path):
     # A separate interpreter that never imports this package.
     script = f"""
 import numpy as np, tensorflow as tf
-g = tf.saved_model.load({str(tmp_path / 'generator')!r}).signatures["serving_default"]
-d = tf.saved_model.load({str(tmp_path / 'discriminator')!r}).signatures["serving_default"]
-z = np.load({str(tmp_path / 'z.npy')!r})
+g = tf.saved_model.load({str(tmp_path / "generator")!r}).signatures["serving_default"]
+d = tf.saved_model.load({str(tmp_path / "discriminator")!r}).signatures["serving_default"]
+z = np.load({str(tmp_path / "z.npy")!r})
 x = g(z=tf.constant(z))["x"].numpy()
-np.save({str(tmp_path / 'x.npy')!r}, x)
-np.save({str(tmp_path / 'd.npy')!r}, d(x=tf.constant(x))["d"].numpy())
+np.save({str(tmp_path / "x.npy")!r}, x)
+np.save({str(tmp_path / "d.npy")!r}, d(x=tf.constant(x))["d"].numpy())
 print(g.structured_input_signature)
 """
     np.save(tmp_path / "z.npy", z)
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                         check=True, cwd=tmp_path)
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=tmp_path
+    )
     assert "TensorSpec(shape=(None, 8), dtype=tf.float32, name='z')" in out.stdout
     np.testing.assert_allclose(np.load(tmp_path / "x.npy"), x, rtol=1e-6)
     got_d = np.load(tmp_path / "d.npy")
@@ -57,10 +58,16 @@ for _ in range(int(sys.argv[2])):  # unrelated tracing moves TensorFlow's name c
 export.export_generator(sys.argv[1], networks.generator(8, 4, seed=0).get_weights())
 """
     for name, busy in (("a", 0), ("b", 50)):
-        subprocess.run([sys.executable, "-c", script, str(tmp_path / name), str(busy)],
-                       check=True, capture_output=True, cwd=ROOT)
-    found = {name: sorted(p.relative_to(tmp_path / name) for p in (tmp_path / name).rglob("*")
-                          if p.is_file()) for name in "ab"}
+        subprocess.run(
+            [sys.executable, "-c", script, str(tmp_path / name), str(busy)],
+            check=True,
+            capture_output=True,
+            cwd=ROOT,
+        )
+    found = {
+        name: sorted(p.relative_to(tmp_path / name) for p in (tmp_path / name).rglob("*") if p.is_file())
+        for name in "ab"
+    }
     assert found["a"] == found["b"] and "fingerprint.pb" not in map(str, found["a"])
     for rel in found["a"]:
         assert (tmp_path / "a" / rel).read_bytes() == (tmp_path / "b" / rel).read_bytes(), rel

@@ -1,12 +1,12 @@
 import subprocess
 import sys
 
-import numpy as np
-import pytest
-
 from gan.infra import cpu_pin
 from gan.training import networks
 from gan.training.tf_setup import tf
+
+import numpy as np
+import pytest
 
 
 @pytest.mark.parametrize("n_in, n_out", [(1, 8), (8, 1), (8, 4), (3, 5)])
@@ -19,7 +19,7 @@ def test_dense_is_a_matrix_product_and_so_is_its_gradient(n_in, n_out):
         ours, reference = networks.dense(x, w), tf.matmul(x, w)
         loss_ours, loss_ref = tf.reduce_sum(tf.sin(ours)), tf.reduce_sum(tf.sin(reference))
     np.testing.assert_allclose(ours.numpy(), reference.numpy(), rtol=1e-5, atol=1e-5)
-    for a, b in zip(tape.gradient(loss_ours, [x, w]), tape.gradient(loss_ref, [x, w])):
+    for a, b in zip(tape.gradient(loss_ours, [x, w]), tape.gradient(loss_ref, [x, w]), strict=True):
         np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-4, atol=1e-4)
 
 
@@ -45,8 +45,9 @@ print(hashlib.sha256(b"".join(t.numpy().tobytes() for t in [logit, *grads])).hex
 
 
 def probe(layers, *env):
-    return subprocess.run([sys.executable, "-c", PROBE, layers, *env], capture_output=True,
-                          text=True, check=True).stdout
+    return subprocess.run(
+        [sys.executable, "-c", PROBE, layers, *env], capture_output=True, text=True, check=True
+    ).stdout
 
 
 @pytest.mark.skipif(not cpu_pin.level().startswith("x86-64"), reason="oneDNN's x86 levels")

@@ -1,11 +1,12 @@
 """The run's records (gan/training/recorder.py): what a stop stores, where, and what it
 refuses to store."""
 
+from gan.training import trainer as training
+from gan.training.recorder import GRID_POINTS, HISTORY
+from gan.training.tf_setup import tf
+
 import numpy as np
 
-from gan.training.recorder import GRID_POINTS, HISTORY
-from gan.training import trainer as training
-from gan.training.tf_setup import tf
 from tests.training.test_trainer import config
 
 
@@ -18,7 +19,7 @@ def test_a_due_stop_stores_a_row_in_history_order_and_a_frame(real):
     t = training.Trainer(real, config(log_every=2, snapshot_every=3))
     seen = []
     assert t.recorder.record(6, probe_of(t), lambda fake: 0.25, lambda e, row: seen.append((e, row)))
-    (epoch, row), = seen
+    ((epoch, row),) = seen
     assert epoch == 6 and list(row) == list(HISTORY) and row["kl_divergence"] == 0.25
     assert t.recorder.history.numpy()[3].tolist() == [row[k] for k in HISTORY]
     frames = t.recorder.frames()

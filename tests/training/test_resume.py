@@ -16,16 +16,27 @@ from tests.pipeline import TINY, env, make_copy
 pytestmark = pytest.mark.slow
 
 PARAMS = copy.deepcopy(TINY)
-PARAMS["train"].update(epochs=4000, log_every=50, snapshot_every=500, checkpoint_every=250,
-                       keep_checkpoints=2)
-OUTPUTS = ["models/generator", "models/generator_raw", "models/discriminator",
-           "reports/frames.npz", "reports/train"]
+PARAMS["train"].update(
+    epochs=4000, log_every=50, snapshot_every=500, checkpoint_every=250, keep_checkpoints=2
+)
+OUTPUTS = [
+    "models/generator",
+    "models/generator_raw",
+    "models/discriminator",
+    "reports/frames.npz",
+    "reports/train",
+]
 
 
 def train(repo, **extra):
-    return subprocess.Popen([sys.executable, "-m", "stages.train"], cwd=repo,
-                            env={**env(), **extra}, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "stages.train"],
+        cwd=repo,
+        env={**env(), **extra},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
 
 
 def outputs(repo):

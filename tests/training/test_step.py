@@ -1,11 +1,12 @@
 """The step's mathematics (gan/training/step.py), run through a trainer: which
 variables one update moves, the averages (EMA, Lookahead) and R1."""
 
+from gan.training import trainer as training
+from gan.training.tf_setup import tf
+
 import numpy as np
 import pytest
 
-from gan.training import trainer as training
-from gan.training.tf_setup import tf
 from tests.training.test_trainer import changed, config, weights
 
 
@@ -23,7 +24,7 @@ def test_a_step_changes_only_the_variables_it_should(real):
 
 def test_initial_weights_are_standard_normal_and_seeded(real):
     a, b = training.Trainer(real, config()), training.Trainer(real, config())
-    for wa, wb in zip(a.generator.get_weights(), b.generator.get_weights()):
+    for wa, wb in zip(a.generator.get_weights(), b.generator.get_weights(), strict=True):
         assert np.array_equal(wa, wb)
     c = training.Trainer(real, config(seed=2))
     assert not np.array_equal(a.generator.get_weights()[0], c.generator.get_weights()[0])
@@ -36,12 +37,12 @@ def test_exported_generator_is_the_warmed_up_average_of_every_step(real):
     t = training.Trainer(real, config(ema_decay=decay))
     average = weights(t.generator)  # starts at G's initial weights ...
     for k in range(1, 6):
-        x, z = tf.constant(real[30 * (k - 1):30 * k]), tf.random.normal([30, 8], seed=k)
+        x, z = tf.constant(real[30 * (k - 1) : 30 * k]), tf.random.normal([30, 8], seed=k)
         t.step(x, z)
         rate = min(decay, (1 + k) / (10 + k))  # ... which the warm-up soon forgets
-        average = [rate * a + (1 - rate) * w for a, w in zip(average, weights(t.generator))]
+        average = [rate * a + (1 - rate) * w for a, w in zip(average, weights(t.generator), strict=True)]
     assert (1 + 5) / (10 + 5) < decay  # the warm-up was in force for all 5 steps
-    for got, want in zip(t.export_weights(), average):
+    for got, want in zip(t.export_weights(), average, strict=True):
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
     assert not np.allclose(t.export_weights()[0], t.generator.get_weights()[0])
 
@@ -52,8 +53,8 @@ def test_average_decay_is_capped_at_ema_decay(real):
     before, x, z = weights(t.generator), tf.constant(real[:30]), tf.random.normal([30, 8], seed=0)
     average = [a.numpy().copy() for a in t.step.ema]
     t.step(x, z)
-    want = [0.7 * a + 0.3 * w for a, w in zip(average, weights(t.generator))]
-    for got, w in zip(t.export_weights(), want):
+    want = [0.7 * a + 0.3 * w for a, w in zip(average, weights(t.generator), strict=True)]
+    for got, w in zip(t.export_weights(), want, strict=True):
         np.testing.assert_allclose(got, w, rtol=1e-5, atol=1e-6)
     assert not np.allclose(before[0], t.generator.get_weights()[0])
 
@@ -61,7 +62,7 @@ def test_average_decay_is_capped_at_ema_decay(real):
 def test_without_an_average_g_itself_is_exported(real):
     t = training.Trainer(real, config(ema_decay=0.0))
     t.run_epochs(tf.constant(1, tf.int64))
-    for got, want in zip(t.export_weights(), t.generator.get_weights()):
+    for got, want in zip(t.export_weights(), t.generator.get_weights(), strict=True):
         assert np.array_equal(got, want)
 
 
@@ -77,10 +78,11 @@ def test_r1_adds_gamma_over_two_times_the_mean_squared_slope_of_d_at_real_sample
     with tf.GradientTape() as tape:
         total = r1.step.discriminator_objective(x, fake)
     from gan.training import losses
-    assert float(total) == pytest.approx(
-        float(losses.discriminator_loss(d(x), d(fake))) + penalty, rel=1e-5)
+
+    assert float(total) == pytest.approx(float(losses.discriminator_loss(d(x), d(fake))) + penalty, rel=1e-5)
     assert float(plain.step.discriminator_objective(x, fake)) == pytest.approx(
-        float(losses.discriminator_loss(plain.discriminator(x), plain.discriminator(fake))), rel=1e-6)
+        float(losses.discriminator_loss(plain.discriminator(x), plain.discriminator(fake))), rel=1e-6
+    )
     assert tape.gradient(total, d.params)[0] is not None
 
 
@@ -91,11 +93,11 @@ def test_lookahead_moves_the_slow_weights_alpha_of_the_way_every_k_steps(real):
     start = weights(look.generator) + weights(look.discriminator)
     look.step(x, z)  # step 1: no sync, the fast weights are plain Adam's
     fast.step(x, z)
-    for a, b in zip(weights(look.generator), weights(fast.generator)):
+    for a, b in zip(weights(look.generator), weights(fast.generator), strict=True):
         assert np.array_equal(a, b)
     look.step(x, z)  # step 2: slow += 0.25 (fast - slow); fast = slow
     fast.step(x, z)
     after = weights(look.generator) + weights(look.discriminator)
     plain = weights(fast.generator) + weights(fast.discriminator)
-    for w0, w, wf in zip(start, after, plain):
+    for w0, w, wf in zip(start, after, plain, strict=True):
         np.testing.assert_allclose(w, w0 + 0.25 * (wf - w0), rtol=1e-5, atol=1e-6)

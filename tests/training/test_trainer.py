@@ -1,14 +1,24 @@
+from gan.stats import metrics
+from gan.training import recorder
+from gan.training import trainer as training
+from gan.training.tf_setup import tf
+
 import numpy as np
 import pytest
 
-from gan.stats import metrics
-from gan.training import recorder, trainer as training
-from gan.training.tf_setup import tf
-
 
 def config(**overrides):
-    base = dict(d_hidden=8, g_input=8, g_hidden=4, lr=5e-3, batch_size=30, epochs=6, seed=1,
-                log_every=2, snapshot_every=3)
+    base = dict(
+        d_hidden=8,
+        g_input=8,
+        g_hidden=4,
+        lr=5e-3,
+        batch_size=30,
+        epochs=6,
+        seed=1,
+        log_every=2,
+        snapshot_every=3,
+    )
     return training.Config(**{**base, **overrides})
 
 
@@ -37,7 +47,7 @@ def weights(net):
 
 
 def changed(before, after):
-    return [not np.array_equal(a, b) for a, b in zip(before, after)]
+    return [not np.array_equal(a, b) for a, b in zip(before, after, strict=True)]
 
 
 def test_fast_loop_equals_the_per_batch_reference(real):
@@ -47,11 +57,15 @@ def test_fast_loop_equals_the_per_batch_reference(real):
     for _ in range(3):
         slow.epoch_reference()
     assert int(fast.epoch.numpy()) == int(slow.epoch.numpy()) == 3
-    for a, b in zip(fast.generator.get_weights() + fast.discriminator.get_weights(),
-                    slow.generator.get_weights() + slow.discriminator.get_weights()):
+    for a, b in zip(
+        fast.generator.get_weights() + fast.discriminator.get_weights(),
+        slow.generator.get_weights() + slow.discriminator.get_weights(),
+        strict=True,
+    ):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
-    assert not np.array_equal(fast.generator.get_weights()[0],
-                              training.Trainer(real, config()).generator.get_weights()[0])
+    assert not np.array_equal(
+        fast.generator.get_weights()[0], training.Trainer(real, config()).generator.get_weights()[0]
+    )
 
 
 @pytest.mark.parametrize("noise", ["uniform", "normal"])
@@ -61,21 +75,34 @@ def test_fast_loop_equals_the_reference_with_several_d_steps(real, noise):
     fast.run_epochs(tf.constant(2, tf.int64))
     for _ in range(2):
         slow.epoch_reference()
-    for a, b in zip(fast.generator.get_weights() + fast.discriminator.get_weights(),
-                    slow.generator.get_weights() + slow.discriminator.get_weights()):
+    for a, b in zip(
+        fast.generator.get_weights() + fast.discriminator.get_weights(),
+        slow.generator.get_weights() + slow.discriminator.get_weights(),
+        strict=True,
+    ):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
 
 
 def test_fast_loop_equals_the_reference_with_every_convergence_option_on(real):
-    options = dict(d_steps=2, g_init="linear_he", r1_gamma=0.1, lookahead_k=3, lr_decay=0.5,
-                   d_lr_ratio=2.0, beta_1=0.5, ema_decay=0.9)
+    options = dict(
+        d_steps=2,
+        g_init="linear_he",
+        r1_gamma=0.1,
+        lookahead_k=3,
+        lr_decay=0.5,
+        d_lr_ratio=2.0,
+        beta_1=0.5,
+        ema_decay=0.9,
+    )
     fast, slow = training.Trainer(real, config(**options)), training.Trainer(real, config(**options))
     fast.run_epochs(tf.constant(4, tf.int64))
     for _ in range(4):
         slow.epoch_reference()
-    for a, b in zip(fast.state()[:-1], slow.state()[:-1]):  # all but the RNG's own state
+    for a, b in zip(fast.state()[:-1], slow.state()[:-1], strict=True):  # all but the RNG's own state
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
-    assert not np.array_equal(fast.step.slow[0].numpy(), training.Trainer(real, config(**options)).step.slow[0].numpy())
+    assert not np.array_equal(
+        fast.step.slow[0].numpy(), training.Trainer(real, config(**options)).step.slow[0].numpy()
+    )
 
 
 def test_d_steps_updates_d_that_many_times_per_batch(real):
@@ -132,15 +159,23 @@ def test_same_seed_same_run(real):
     a, b = training.Trainer(real, config()), training.Trainer(real, config())
     training.fit(a, kl_for(real))
     training.fit(b, kl_for(real))
-    assert all(np.array_equal(x, y, equal_nan=True) for x, y in zip(a.state(), b.state()))
+    assert all(np.array_equal(x, y, equal_nan=True) for x, y in zip(a.state(), b.state(), strict=True))
 
 
 @pytest.mark.parametrize("xla", [False, True])
 def test_a_reseeded_trainer_runs_exactly_what_a_fresh_one_runs(real, xla):
     """A population reuses one trainer (one trace, one XLA compilation) seed after seed:
     after `reseed`, nothing of the previous run may leak into the next."""
-    options = dict(d_steps=2, g_init="linear_he", r1_gamma=0.1, lookahead_k=3, lr_decay=0.5,
-                   ema_decay=0.9, noise="normal", xla=xla)
+    options = dict(
+        d_steps=2,
+        g_init="linear_he",
+        r1_gamma=0.1,
+        lookahead_k=3,
+        lr_decay=0.5,
+        ema_decay=0.9,
+        noise="normal",
+        xla=xla,
+    )
     fresh = training.Trainer(real, config(seed=5, **options))
     training.fit(fresh, kl_for(real))
     reused = training.Trainer(real, config(seed=4, **options))
@@ -148,7 +183,9 @@ def test_a_reseeded_trainer_runs_exactly_what_a_fresh_one_runs(real, xla):
     reused.reseed(5)
     training.fit(reused, kl_for(real))
     assert reused.cfg.seed == 5
-    assert all(np.array_equal(x, y, equal_nan=True) for x, y in zip(fresh.state(), reused.state()))
+    assert all(
+        np.array_equal(x, y, equal_nan=True) for x, y in zip(fresh.state(), reused.state(), strict=True)
+    )
     assert reused.advance.experimental_get_tracing_count() == 1
     other = training.Trainer(real, config(seed=4, **options))
     training.fit(other, kl_for(real))
@@ -177,7 +214,7 @@ def test_a_learning_rate_that_explodes_is_flagged_not_raised(real):
     start = t.generator.get_weights()
     result = training.fit(t, kl_for(real))
     assert result.diverged and result.epochs_done == 0
-    assert all(np.array_equal(a, b) for a, b in zip(start, t.generator.get_weights()))
+    assert all(np.array_equal(a, b) for a, b in zip(start, t.generator.get_weights(), strict=True))
 
 
 def test_interrupt_after_a_stop_keeps_it(real):
@@ -208,11 +245,12 @@ def test_interrupted_then_continued_run_equals_the_uninterrupted_one(real):
     with pytest.raises(KeyboardInterrupt):
         training.fit(t, interrupting_kl(real, on_call=3))
     training.fit(t, kl_for(real))
-    for a, b in zip(whole.state(), t.state()):
+    for a, b in zip(whole.state(), t.state(), strict=True):
         np.testing.assert_array_equal(a, b)
 
 
 # --- the convergence options (docs/convergence.md) ------------------------------------
+
 
 def test_the_learning_rates_decay_linearly_to_zero_over_the_last_share_of_epochs(real):
     t = training.Trainer(real, config(epochs=10, lr_decay=0.4))
