@@ -8,10 +8,11 @@ on the order the modules ran in.
 """
 
 import gan  # noqa: F401  (first, see above)
-from gan.infra.data import sample_normal
 
 import numpy as np
 import pytest
+
+from tests.samples import sample_normal
 
 
 @pytest.fixture

@@ -12,13 +12,6 @@ class DataError(ValueError):
     """A data file that is missing or not what the pipeline expects."""
 
 
-def sample_normal(n: int, mean: float, std: float, seed: int) -> np.ndarray:
-    """n draws of N(mean, std) as float32, shape (n, 1); the same seed gives the same bytes."""
-    from gan.stats.distributions import Mixture
-
-    return Mixture((mean,), (std,), (1.0,)).sample(n, np.random.default_rng(seed))
-
-
 def sample_real(data) -> np.ndarray:
     """What the `sample` stage writes for the `data` params: the same bytes wherever it
     is drawn (the stage, or a tool that trains without the pipeline)."""

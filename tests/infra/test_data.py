@@ -3,11 +3,13 @@ from gan.infra import data, files
 import numpy as np
 import pytest
 
+from tests.samples import sample_normal
+
 
 def test_sampling_is_reproducible_by_seed():
-    a = data.sample_normal(500, 1.5, 2.0, seed=11)
-    b = data.sample_normal(500, 1.5, 2.0, seed=11)
-    c = data.sample_normal(500, 1.5, 2.0, seed=12)
+    a = sample_normal(500, 1.5, 2.0, seed=11)
+    b = sample_normal(500, 1.5, 2.0, seed=11)
+    c = sample_normal(500, 1.5, 2.0, seed=12)
     assert a.shape == (500, 1) and a.dtype == np.float32
     assert a.tobytes() == b.tobytes()
     assert not np.array_equal(a, c)
@@ -36,7 +38,7 @@ def test_unknown_noise_is_refused():
 
 
 def test_load_real_round_trip(tmp_path):
-    real = data.sample_normal(10, 0, 1, 0)
+    real = sample_normal(10, 0, 1, 0)
     files.write_npy(tmp_path / "real.npy", real)
     assert np.array_equal(data.load_real(tmp_path / "real.npy"), real)
 
@@ -65,7 +67,7 @@ def test_bad_data_files_are_refused_with_the_file_named(tmp_path, content, messa
 
 def test_truncated_file_is_refused(tmp_path):
     path = tmp_path / "real.npy"
-    files.write_npy(path, data.sample_normal(100, 0, 1, 0))
+    files.write_npy(path, sample_normal(100, 0, 1, 0))
     path.write_bytes(path.read_bytes()[:-40])
     with pytest.raises(data.DataError, match="real.npy"):
         data.load_real(path)

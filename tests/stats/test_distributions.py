@@ -1,10 +1,11 @@
 from gan.infra import params
-from gan.infra.data import sample_normal
 from gan.stats.distributions import Mixture
 
 import numpy as np
 import pytest
 from scipy import integrate
+
+from tests.samples import sample_normal
 
 
 def test_normal_params_give_one_component_and_the_same_bytes_as_before():

@@ -101,7 +101,7 @@ RESUME = """
 import sys
 import gan
 from gan.training import checkpoints, trainer as training
-from gan.infra.data import sample_normal
+from tests.samples import sample_normal
 from tests.training.test_trainer import config
 real = sample_normal(100, 0.0, 1.0, seed=3)
 for _ in range(2):  # save, then resume in a new trainer
