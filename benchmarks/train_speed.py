@@ -65,10 +65,10 @@ def tutorial_setup() -> dict:
 
 def default_config(xla: bool = False, **overrides):
     from gan.infra import params
-    from gan.training import trainer as training
+    from gan.training import trainer
 
     p = params.load(ROOT / "params.yaml", "model", "train")
-    return training.Config.from_params(p["model"], p["train"], xla=xla, **overrides)
+    return trainer.Config.from_params(p["model"], p["train"], xla=xla, **overrides)
 
 
 def tutorial_step_ms(real: np.ndarray, epochs: int) -> dict[str, float]:
@@ -90,12 +90,12 @@ def tutorial_step_ms(real: np.ndarray, epochs: int) -> dict[str, float]:
 
 
 def trainer_step_ms(real: np.ndarray, xla: bool, epochs: int, **overrides) -> dict[str, float]:
-    from gan.training import trainer as training
+    from gan.training import trainer
     from gan.training.tf_setup import tf
 
     cfg = default_config(xla, **overrides)
     steps_per_epoch = math.ceil(len(real) / cfg.batch_size)
-    t = training.Trainer(real, cfg)
+    t = trainer.Trainer(real, cfg)
     one = tf.constant(1, tf.int64)
     start = time.perf_counter()
     t.run_epochs(one)  # trace (and compile) + one epoch

@@ -46,7 +46,7 @@ def main() -> None:
 
     # Only now pay for TensorFlow: bad input has been refused without it.
     from gan.stats import metrics
-    from gan.training import checkpoints, export
+    from gan.training import checkpoints, export, recorder
     from gan.training.trainer import Config, Trainer, fit
 
     from dvclive import Live
@@ -98,7 +98,7 @@ def main() -> None:
 
     def show(epoch):
         bar.update(epoch - bar.n)
-        h = trainer.recorder.history.numpy()[epoch // cfg.log_every]  # the newest row written
+        h = trainer.recorder.history.numpy()[recorder.row_index(epoch, cfg.log_every)]  # the newest row
         bar.set_postfix(loss_d=f"{h[0]:.3f}", loss_g=f"{h[1]:.3f}", kl=f"{h[2]:.3f}", refresh=False)
 
     signal.signal(signal.SIGTERM, _raise_interrupt)

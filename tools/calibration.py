@@ -62,11 +62,8 @@ def main() -> None:
         ours, old, perm = [], [], []
         for i in range(args.draws):
             scores = evaluation.verdict_scores(real, dist.sample(n_fake, rng)[:, 0], **bins)
-            ours.append(
-                evaluation.two_sample_test(scores, null, ev.level, with_critical_values=False)[
-                    "indistinguishable"
-                ]
-            )
+            test = evaluation.two_sample_test(scores, null, ev.level, with_critical_values=False)
+            ours.append(test["indistinguishable"])
             old.append(all(scores[k] <= f for k, f in zip(evaluation.VERDICT_METRICS, floor, strict=True)))
             if i < args.permutation_draws:
                 fake = dist.sample(n_fake, rng)[:, 0]

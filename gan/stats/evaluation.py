@@ -25,8 +25,8 @@ def softplus(x: np.ndarray) -> np.ndarray:
 
 
 def verdict_scores(real: np.ndarray, fake: np.ndarray, **bins) -> dict[str, float]:
-    """The distances of gan.stats.metrics and the errors of the mean and std: every VERDICT_METRICS
-    number (NaN for non-finite fakes). Cheap, because the test scores hundreds of samples."""
+    """The distances of gan.stats.metrics and the errors of the mean and std: each of
+    VERDICT_METRICS (NaN for non-finite fakes). Cheap: the test scores hundreds of samples."""
     out = metrics.distances(real, fake, **bins)
     real, fake = np.asarray(real, np.float64), np.asarray(fake, np.float64)
     out["mean_error"] = float(abs(fake.mean() - real.mean()))
@@ -44,8 +44,8 @@ def sample_scores(real: np.ndarray, fake: np.ndarray, **bins) -> dict[str, float
 def null_scores(
     dist: Mixture, real: np.ndarray, n_fake: int, *, repeats: int, seed: int, **bins
 ) -> np.ndarray:
-    """VERDICT_METRICS scores (rows: repeats, columns: VERDICT_METRICS) of `repeats` exact samples of the
-    real distribution, each of `n_fake` points, against this one real set: what a perfect
+    """The scores (rows: repeats, columns: VERDICT_METRICS) of `repeats` exact samples of
+    the real distribution, each of `n_fake` points, against this one real set: what a perfect
     generator scores against *this* data. Holding the real set fixed is what makes the
     test calibrated for every data set, not only on average over them (docs/verdict.md)."""
     rng = np.random.default_rng([seed, 1])  # a stream apart from the noise of the same seed
@@ -58,13 +58,8 @@ def _p_values(table: np.ndarray) -> np.ndarray:
     the Monte Carlo p-value of every row against all the others."""
     ranked = np.sort(table, axis=0)
     n = len(table)
-    return (
-        np.stack(
-            [n - np.searchsorted(ranked[:, k], table[:, k], side="left") for k in range(table.shape[1])],
-            axis=1,
-        )
-        / n
-    )
+    at_least = [n - np.searchsorted(ranked[:, k], table[:, k], side="left") for k in range(table.shape[1])]
+    return np.stack(at_least, axis=1) / n
 
 
 def _joint_p(observed: np.ndarray, null: np.ndarray) -> tuple[float, np.ndarray]:
@@ -103,7 +98,7 @@ def two_sample_test(
     scores: dict[str, float], null: np.ndarray, level: float, with_critical_values: bool = True
 ) -> dict[str, object]:
     """Could `scores` come from a perfect generator? A Monte Carlo test at `level` for the
-    five VERDICT_METRICS metrics together (min-p, as Westfall and Young):
+    five VERDICT_METRICS together (min-p, as Westfall and Young):
 
     - each metric's p-value: the share of the samples (the null ones and the generator)
       scoring at least as badly as the generator;

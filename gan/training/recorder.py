@@ -4,6 +4,7 @@ so that rows compare. Held in variables, so a checkpoint carries them."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable
 
@@ -49,9 +50,10 @@ class Recorder(tf.Module):
         self.frame_d = tf.Variable(np.full((n_frames, GRID_POINTS), np.nan, np.float32), name="frame_d")
         self.frame_loss = tf.Variable(np.full((n_frames, 2), np.nan, np.float32), name="frame_loss")
 
-    def reset(self, cfg) -> None:
-        """Empty records, and the probe noise of `cfg`'s seed."""
-        self.cfg = cfg
+    def reset(self, seed: int) -> None:
+        """Empty records, and the probe noise of training seed `seed` (the tables keep the
+        sizes they were built with)."""
+        cfg = self.cfg = dataclasses.replace(self.cfg, seed=seed)
         self.z_probe.assign(noise(len(self.real), cfg.g_input, cfg.seed + 1_000_003, cfg.noise))
         for records in (self.history, self.frame_fake, self.frame_d, self.frame_loss):
             records.assign(tf.fill(records.shape, tf.constant(np.nan, records.dtype)))

@@ -4,6 +4,8 @@ G on the same noise."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from gan.training import adam, losses, networks
 from gan.training.tf_setup import tf
 
@@ -36,9 +38,10 @@ class Step(tf.Module):
         """G's weights, then D's."""
         return self.generator.params + self.discriminator.params
 
-    def reset(self, cfg) -> None:
-        """Back to the starting values of a fresh Step for `cfg` (its seed)."""
-        self.cfg = cfg
+    def reset(self, seed: int) -> None:
+        """Back to the starting values of a fresh Step of training seed `seed` (sizes and
+        options stay those it was built with)."""
+        cfg = self.cfg = dataclasses.replace(self.cfg, seed=seed)
         self.generator.set_weights(
             networks.generator(
                 cfg.g_input, cfg.g_hidden, cfg.seed, cfg.g_init, cfg.g_init_margin

@@ -85,9 +85,9 @@ class Trainer(tf.Module):
         """Start over as a new run with training seed `seed`: every variable back to the
         value a fresh Trainer of that seed starts from (a fresh Trainer is built, then
         reseeded), the compiled loop kept."""
-        cfg = self.cfg = dataclasses.replace(self.cfg, seed=seed)
-        self.step.reset(cfg)
-        self.recorder.reset(cfg)
+        self.cfg = dataclasses.replace(self.cfg, seed=seed)
+        self.step.reset(seed)
+        self.recorder.reset(seed)
         self.rng.reset_from_seed(seed)
         self.epoch.assign(0)
         assign_all(self._backup.copies, self.state_variables)
@@ -101,6 +101,7 @@ class Trainer(tf.Module):
         return self.step.discriminator
 
     def export_weights(self) -> list[np.ndarray]:
+        """The generator to export (see Step.export_weights)."""
         return self.step.export_weights()
 
     # --- the loop -----------------------------------------------------------------------
@@ -250,6 +251,7 @@ def _record(
     kl: Callable[[np.ndarray], float],
     on_row: Callable[[int, dict[str, float]], None] | None,
 ) -> bool:
-    """The recorder's row and/or frame for this stop; False if the weights are not finite."""
+    """The recorder's row and/or frame for this stop; False if the weights or the probe are
+    not finite (nothing is stored then)."""
     out = {k: v.numpy() for k, v in probe.items()}
     return bool(out.pop("finite")) and trainer.recorder.record(epoch, out, kl, on_row)

@@ -130,10 +130,8 @@ def test_each_critical_value_is_where_the_test_starts_rejecting_that_metric():
         for value, rejected in ((critical, True), (below, False)):
             scores = dict(zip(evaluation.VERDICT_METRICS, np.median(null, axis=0), strict=True))
             scores[key] = value
-            assert evaluation.two_sample_test(scores, null, 0.05)["indistinguishable"] is not rejected, (
-                key,
-                value,
-            )
+            verdict = evaluation.two_sample_test(scores, null, 0.05)["indistinguishable"]
+            assert verdict is not rejected, f"{key} = {value}"
 
 
 @pytest.mark.parametrize(

@@ -2,8 +2,7 @@ import subprocess
 import sys
 import time
 
-from gan.training import checkpoints
-from gan.training import trainer as training
+from gan.training import checkpoints, trainer
 
 import numpy as np
 
@@ -12,13 +11,13 @@ from tests.training.test_trainer import config, kl_for
 
 
 def make(real, tmp_path, fingerprint="fp-a", **overrides):
-    t = training.Trainer(real, config(epochs=8, **overrides))
+    t = trainer.Trainer(real, config(epochs=8, **overrides))
     return t, checkpoints.Checkpoints(tmp_path / "ckpt", t, fingerprint, keep=3)
 
 
 def test_resumed_run_equals_the_uninterrupted_one(real, tmp_path):
     whole, _ = make(real, tmp_path / "a")
-    training.fit(whole, kl_for(real))
+    trainer.fit(whole, kl_for(real))
 
     first, store = make(real, tmp_path)
     stop_at = 4
@@ -28,20 +27,20 @@ def test_resumed_run_equals_the_uninterrupted_one(real, tmp_path):
             raise KeyboardInterrupt
 
     try:
-        training.fit(first, kl_for(real), checkpoint_every=2, save_checkpoint=store.save, on_epochs=interrupt)
+        trainer.fit(first, kl_for(real), checkpoint_every=2, save_checkpoint=store.save, on_epochs=interrupt)
     except KeyboardInterrupt:
         pass
     second, store2 = make(real, tmp_path)
     epoch, why = store2.restore()
     assert epoch == 4 and "resuming from ckpt-4" in why
-    training.fit(second, kl_for(real), checkpoint_every=2, save_checkpoint=store2.save)
+    trainer.fit(second, kl_for(real), checkpoint_every=2, save_checkpoint=store2.save)
     for a, b in zip(whole.state(), second.state(), strict=True):
         np.testing.assert_array_equal(a, b)  # NaN rows match NaN rows
 
 
 def test_checkpoint_of_other_params_is_not_resumed(real, tmp_path):
     t, store = make(real, tmp_path, fingerprint="old")
-    training.fit(t, kl_for(real), checkpoint_every=4, save_checkpoint=store.save)
+    trainer.fit(t, kl_for(real), checkpoint_every=4, save_checkpoint=store.save)
     fresh, other = make(real, tmp_path, fingerprint="new")
     pristine = fresh.state()
     epoch, why = other.restore()
@@ -51,7 +50,7 @@ def test_checkpoint_of_other_params_is_not_resumed(real, tmp_path):
 
 def test_corrupt_newest_checkpoint_falls_back_to_an_older_one(real, tmp_path):
     t, store = make(real, tmp_path)
-    training.fit(t, kl_for(real), checkpoint_every=2, save_checkpoint=store.save)
+    trainer.fit(t, kl_for(real), checkpoint_every=2, save_checkpoint=store.save)
     newest = store.manager.checkpoints[-1]
     data_file = next(store.directory.glob(f"{newest.split('/')[-1]}.data-*"))
     data_file.write_bytes(data_file.read_bytes()[:20])
@@ -73,11 +72,11 @@ def test_fingerprint_depends_on_data_settings_and_code(real, tmp_path):
 
 def test_switching_configurations_back_and_forth_resumes_each(real, tmp_path):
     a, store_a = make(real, tmp_path, fingerprint="config-a")
-    training.fit(a, kl_for(real), checkpoint_every=4, save_checkpoint=store_a.save)
+    trainer.fit(a, kl_for(real), checkpoint_every=4, save_checkpoint=store_a.save)
     b, store_b = make(real, tmp_path, fingerprint="config-b", lr=1e-3)
     assert store_b.restore()[0] is None
     store_b.clear()  # what the train stage does on a fresh start: a's folder stays
-    training.fit(b, kl_for(real), checkpoint_every=4, save_checkpoint=store_b.save)
+    trainer.fit(b, kl_for(real), checkpoint_every=4, save_checkpoint=store_b.save)
     again, store_again = make(real, tmp_path, fingerprint="config-a")
     epoch, why = store_again.restore()
     assert epoch == 8 and "resuming from ckpt-8" in why
@@ -88,7 +87,7 @@ def test_switching_configurations_back_and_forth_resumes_each(real, tmp_path):
 def test_only_the_most_recent_other_configurations_are_kept(real, tmp_path):
     for k in range(5):
         time.sleep(0.05)  # file times are coarse (a few ms): keep the order unambiguous
-        t = training.Trainer(real, config(epochs=2))
+        t = trainer.Trainer(real, config(epochs=2))
         store = checkpoints.Checkpoints(tmp_path / "ckpt", t, f"config-{k}", keep=1, keep_configurations=2)
         store.save(k)
         if k == 3:  # a checkpoint of the layout before per-configuration folders
@@ -100,12 +99,12 @@ def test_only_the_most_recent_other_configurations_are_kept(real, tmp_path):
 RESUME = """
 import sys
 import gan
-from gan.training import checkpoints, trainer as training
+from gan.training import checkpoints, trainer
 from tests.samples import sample_normal
 from tests.training.test_trainer import config
 real = sample_normal(100, 0.0, 1.0, seed=3)
 for _ in range(2):  # save, then resume in a new trainer
-    store = checkpoints.Checkpoints(sys.argv[1], training.Trainer(real, config()), "fp", keep=2)
+    store = checkpoints.Checkpoints(sys.argv[1], trainer.Trainer(real, config()), "fp", keep=2)
     print(store.restore()[1]) if store.manager.checkpoints else store.save(0)
 """
 
@@ -151,7 +150,7 @@ def test_a_finished_run_is_not_resumed_but_trained_again(real, tmp_path):
     """`dvc repro -f` runs `train` again: a checkpoint at the last epoch must not turn
     that into an export of the old result."""
     done, store = make(real, tmp_path)
-    training.fit(done, kl_for(real), checkpoint_every=2, save_checkpoint=store.save)
+    trainer.fit(done, kl_for(real), checkpoint_every=2, save_checkpoint=store.save)
     epochs = done.cfg.epochs
     again, store2 = make(real, tmp_path)
     epoch, why = store2.restore(finished_at=epochs)

@@ -1,6 +1,5 @@
 from gan.stats import metrics
-from gan.training import recorder
-from gan.training import trainer as training
+from gan.training import recorder, trainer
 from gan.training.tf_setup import tf
 
 import numpy as np
@@ -19,7 +18,7 @@ def config(**overrides):
         log_every=2,
         snapshot_every=3,
     )
-    return training.Config(**{**base, **overrides})
+    return trainer.Config(**{**base, **overrides})
 
 
 def kl_for(real):
@@ -52,7 +51,7 @@ def changed(before, after):
 
 def test_fast_loop_equals_the_per_batch_reference(real):
     """Same initial weights, same RNG stream: the in-graph loop and the eager loop agree."""
-    fast, slow = training.Trainer(real, config()), training.Trainer(real, config())
+    fast, slow = trainer.Trainer(real, config()), trainer.Trainer(real, config())
     fast.run_epochs(tf.constant(3, tf.int64))
     for _ in range(3):
         slow.epoch_reference()
@@ -64,14 +63,14 @@ def test_fast_loop_equals_the_per_batch_reference(real):
     ):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
     assert not np.array_equal(
-        fast.generator.get_weights()[0], training.Trainer(real, config()).generator.get_weights()[0]
+        fast.generator.get_weights()[0], trainer.Trainer(real, config()).generator.get_weights()[0]
     )
 
 
 @pytest.mark.parametrize("noise", ["uniform", "normal"])
 def test_fast_loop_equals_the_reference_with_several_d_steps(real, noise):
-    fast = training.Trainer(real, config(d_steps=3, noise=noise))
-    slow = training.Trainer(real, config(d_steps=3, noise=noise))
+    fast = trainer.Trainer(real, config(d_steps=3, noise=noise))
+    slow = trainer.Trainer(real, config(d_steps=3, noise=noise))
     fast.run_epochs(tf.constant(2, tf.int64))
     for _ in range(2):
         slow.epoch_reference()
@@ -94,47 +93,47 @@ def test_fast_loop_equals_the_reference_with_every_convergence_option_on(real):
         beta_1=0.5,
         ema_decay=0.9,
     )
-    fast, slow = training.Trainer(real, config(**options)), training.Trainer(real, config(**options))
+    fast, slow = trainer.Trainer(real, config(**options)), trainer.Trainer(real, config(**options))
     fast.run_epochs(tf.constant(4, tf.int64))
     for _ in range(4):
         slow.epoch_reference()
     for a, b in zip(fast.state()[:-1], slow.state()[:-1], strict=True):  # all but the RNG's own state
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
     assert not np.array_equal(
-        fast.step.slow[0].numpy(), training.Trainer(real, config(**options)).step.slow[0].numpy()
+        fast.step.slow[0].numpy(), trainer.Trainer(real, config(**options)).step.slow[0].numpy()
     )
 
 
 def test_d_steps_updates_d_that_many_times_per_batch(real):
-    t = training.Trainer(real, config(d_steps=3))
+    t = trainer.Trainer(real, config(d_steps=3))
     t.run_epochs(tf.constant(2, tf.int64))  # 4 batches per epoch
     assert int(t.step.opt_d.iterations.numpy()) == 3 * 8 and int(t.step.opt_g.iterations.numpy()) == 8
 
 
 def test_d_steps_changes_the_run(real):
-    a, b = training.Trainer(real, config()), training.Trainer(real, config(d_steps=2))
+    a, b = trainer.Trainer(real, config()), trainer.Trainer(real, config(d_steps=2))
     for t in (a, b):
         t.run_epochs(tf.constant(1, tf.int64))
     assert not np.array_equal(a.generator.get_weights()[0], b.generator.get_weights()[0])
 
 
 def test_normal_noise_feeds_the_generator_unbounded_inputs(real):
-    uniform = training.Trainer(real, config()).recorder.z_probe.numpy()
-    normal = training.Trainer(real, config(noise="normal")).recorder.z_probe.numpy()
+    uniform = trainer.Trainer(real, config()).recorder.z_probe.numpy()
+    normal = trainer.Trainer(real, config(noise="normal")).recorder.z_probe.numpy()
     assert np.abs(uniform).max() <= 1 and np.abs(normal).max() > 2.5
-    t = training.Trainer(real, config(noise="normal"))
+    t = trainer.Trainer(real, config(noise="normal"))
     assert np.abs(t._noise(5000).numpy()).max() > 2.5
 
 
 def test_partial_last_batch_is_kept(real):
     # 100 samples in batches of 30: 30, 30, 30, 10 -> four D and four G updates per epoch.
-    t = training.Trainer(real, config())
+    t = trainer.Trainer(real, config())
     t.run_epochs(tf.constant(2, tf.int64))
     assert int(t.step.opt_d.iterations.numpy()) == int(t.step.opt_g.iterations.numpy()) == 8
 
 
 def test_one_trace_for_any_number_of_epochs(real):
-    t = training.Trainer(real, config())
+    t = trainer.Trainer(real, config())
     for n in (1, 2, 3):
         t.run_epochs(tf.constant(n, tf.int64))
     assert t.run_epochs.experimental_get_tracing_count() == 1
@@ -142,9 +141,9 @@ def test_one_trace_for_any_number_of_epochs(real):
 
 def test_fit_records_history_and_frames(real):
     cfg = config(epochs=7)
-    t = training.Trainer(real, cfg)
+    t = trainer.Trainer(real, cfg)
     rows = []
-    result = training.fit(t, kl_for(real), on_row=lambda e, r: rows.append(e))
+    result = trainer.fit(t, kl_for(real), on_row=lambda e, r: rows.append(e))
     assert result.epochs_done == 7 and not result.diverged
     assert rows == [0, 2, 4, 6, 7]
     assert [e for e, _ in t.recorder.history_rows(7)] == rows
@@ -156,9 +155,9 @@ def test_fit_records_history_and_frames(real):
 
 
 def test_same_seed_same_run(real):
-    a, b = training.Trainer(real, config()), training.Trainer(real, config())
-    training.fit(a, kl_for(real))
-    training.fit(b, kl_for(real))
+    a, b = trainer.Trainer(real, config()), trainer.Trainer(real, config())
+    trainer.fit(a, kl_for(real))
+    trainer.fit(b, kl_for(real))
     assert all(np.array_equal(x, y, equal_nan=True) for x, y in zip(a.state(), b.state(), strict=True))
 
 
@@ -176,24 +175,24 @@ def test_a_reseeded_trainer_runs_exactly_what_a_fresh_one_runs(real, xla):
         noise="normal",
         xla=xla,
     )
-    fresh = training.Trainer(real, config(seed=5, **options))
-    training.fit(fresh, kl_for(real))
-    reused = training.Trainer(real, config(seed=4, **options))
-    training.fit(reused, kl_for(real))
+    fresh = trainer.Trainer(real, config(seed=5, **options))
+    trainer.fit(fresh, kl_for(real))
+    reused = trainer.Trainer(real, config(seed=4, **options))
+    trainer.fit(reused, kl_for(real))
     reused.reseed(5)
-    training.fit(reused, kl_for(real))
+    trainer.fit(reused, kl_for(real))
     assert reused.cfg.seed == 5
     assert all(
         np.array_equal(x, y, equal_nan=True) for x, y in zip(fresh.state(), reused.state(), strict=True)
     )
     assert reused.advance.experimental_get_tracing_count() == 1
-    other = training.Trainer(real, config(seed=4, **options))
-    training.fit(other, kl_for(real))
+    other = trainer.Trainer(real, config(seed=4, **options))
+    trainer.fit(other, kl_for(real))
     assert not np.array_equal(other.export_weights()[0], fresh.export_weights()[0])
 
 
 def test_divergence_stops_and_keeps_the_last_finite_state(real):
-    t = training.Trainer(real, config(epochs=6))
+    t = trainer.Trainer(real, config(epochs=6))
     train_for_real = t._epochs
 
     def poisoned(n):  # trains, then (in the graph) breaks G once epoch 4 is passed
@@ -203,48 +202,48 @@ def test_divergence_stops_and_keeps_the_last_finite_state(real):
         return out
 
     t._epochs = poisoned  # traced by the first `advance`
-    result = training.fit(t, kl_for(real))
+    result = trainer.fit(t, kl_for(real))
     assert result.diverged and result.epochs_done == 4
     assert int(t.epoch.numpy()) == 4
     assert all(np.all(np.isfinite(w)) for w in t.generator.get_weights())
 
 
 def test_a_learning_rate_that_explodes_is_flagged_not_raised(real):
-    t = training.Trainer(real, config(lr=1e30))
+    t = trainer.Trainer(real, config(lr=1e30))
     start = t.generator.get_weights()
-    result = training.fit(t, kl_for(real))
+    result = trainer.fit(t, kl_for(real))
     assert result.diverged and result.epochs_done == 0
     assert all(np.array_equal(a, b) for a, b in zip(start, t.generator.get_weights(), strict=True))
 
 
 def test_interrupt_after_a_stop_keeps_it(real):
-    t = training.Trainer(real, config(epochs=6))
+    t = trainer.Trainer(real, config(epochs=6))
 
     def on_epochs(epoch):
         if epoch == 4:
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        training.fit(t, kl_for(real), on_epochs=on_epochs)
+        trainer.fit(t, kl_for(real), on_epochs=on_epochs)
     assert int(t.epoch.numpy()) == 4  # stops at 2, 3, 4: the interrupt came after 4
 
 
 def test_interrupt_before_a_stop_is_recorded_rolls_back(real):
-    t = training.Trainer(real, config(epochs=6))
+    t = trainer.Trainer(real, config(epochs=6))
     with pytest.raises(KeyboardInterrupt):
-        training.fit(t, interrupting_kl(real, on_call=3))
+        trainer.fit(t, interrupting_kl(real, on_call=3))
     assert int(t.epoch.numpy()) == 2  # rows for 0 and 2 are in; 3's is not
     assert [e for e, _ in t.recorder.history_rows(6)] == [0, 2]
 
 
 def test_interrupted_then_continued_run_equals_the_uninterrupted_one(real):
     """The rollback restores the RNG too: continuing gives the uninterrupted run."""
-    whole = training.Trainer(real, config(epochs=6))
-    training.fit(whole, kl_for(real))
-    t = training.Trainer(real, config(epochs=6))
+    whole = trainer.Trainer(real, config(epochs=6))
+    trainer.fit(whole, kl_for(real))
+    t = trainer.Trainer(real, config(epochs=6))
     with pytest.raises(KeyboardInterrupt):
-        training.fit(t, interrupting_kl(real, on_call=3))
-    training.fit(t, kl_for(real))
+        trainer.fit(t, interrupting_kl(real, on_call=3))
+    trainer.fit(t, kl_for(real))
     for a, b in zip(whole.state(), t.state(), strict=True):
         np.testing.assert_array_equal(a, b)
 
@@ -253,13 +252,13 @@ def test_interrupted_then_continued_run_equals_the_uninterrupted_one(real):
 
 
 def test_the_learning_rates_decay_linearly_to_zero_over_the_last_share_of_epochs(real):
-    t = training.Trainer(real, config(epochs=10, lr_decay=0.4))
+    t = trainer.Trainer(real, config(epochs=10, lr_decay=0.4))
     scales = []
     for epoch in range(11):
         t.epoch.assign(epoch)
         scales.append(float(t.lr_scale()))
     assert scales == pytest.approx([1, 1, 1, 1, 1, 1, 1.0, 0.75, 0.5, 0.25, 0.0])
-    assert training.Trainer(real, config()).lr_scale() == 1.0  # off: a plain constant
+    assert trainer.Trainer(real, config()).lr_scale() == 1.0  # off: a plain constant
 
 
 @pytest.mark.parametrize("init", ["linear", "linear_he"])
@@ -280,12 +279,12 @@ def test_a_linear_start_leaves_every_hidden_unit_of_g_on_and_its_output_centred(
 def test_an_interrupt_while_logging_epoch_0_keeps_its_frame(real):
     """The log call comes after the row and the frame are stored: a SIGTERM during
     dvclive's write at epoch 0 once saved a checkpoint with row 0 but no frame 0."""
-    t = training.Trainer(real, config())
+    t = trainer.Trainer(real, config())
 
     def interrupted(epoch, row):
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        training.fit(t, kl_for(real), on_row=interrupted)
+        trainer.fit(t, kl_for(real), on_row=interrupted)
     assert not np.isnan(t.recorder.history[0, 0].numpy())
     assert t.recorder.frames()["epoch"].tolist() == [0]
