@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
-
 from gan.infra.data import DataError
+
+import pandas as pd
 
 
 def read(log_dir: str | Path, names: tuple[str, ...]) -> pd.DataFrame:

@@ -1,9 +1,9 @@
 import json
 
+from gan.infra import files
+
 import numpy as np
 import pytest
-
-from gan.infra import files
 
 
 def test_json_is_sorted_and_non_finite_is_null(tmp_path):

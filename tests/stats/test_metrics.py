@@ -1,9 +1,9 @@
 import math
 
+from gan.stats import metrics
+
 import numpy as np
 import pytest
-
-from gan.stats import metrics
 
 SETTINGS = dict(bins=40, range_std=4.0, pseudocount=0.5)
 

@@ -1,8 +1,8 @@
-import keras
-import numpy as np
-
 from gan.training.adam import Adam
 from gan.training.tf_setup import tf
+
+import keras
+import numpy as np
 
 
 def test_matches_keras_adam_step_for_step():

@@ -1,10 +1,10 @@
 import math
 
-import numpy as np
-import pytest
-
 from gan.training import losses
 from gan.training.tf_setup import tf
+
+import numpy as np
+import pytest
 
 
 def tutorial_losses(d_real, d_fake):
