@@ -8,7 +8,7 @@ scheduler unpickles the tasks (which name this project's functions), the workers
 them. `import gan` puts the instruction-set pin into the environment first
 (gan/infra/cpu_pin.py), so numpy and TensorFlow load pinned in every worker process; one
 thread per worker. The stage refuses, in one line, a worker that runs other code,
-another lock or another level.
+another lock or another level (gan/population/cluster.py, `mismatch`).
 """
 
 from __future__ import annotations

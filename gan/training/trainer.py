@@ -164,7 +164,7 @@ class Trainer(tf.Module):
         return out
 
     @tf.function(autograph=False)
-    def restore_backup(self) -> None:
+    def undo_advance(self) -> None:
         """Put back the variables as they were before the last `advance`."""
         assign_all(self.state_variables, self._backup.copies)
 
@@ -223,7 +223,7 @@ def fit(
             target = min([(epoch // k + 1) * k for k in everies] + [cfg.epochs])
             out = trainer.advance(tf.constant(target - epoch, tf.int64))
             if not _record(trainer, target, out, kl, on_row):
-                trainer.restore_backup()
+                trainer.undo_advance()
                 result.diverged = True
                 break
             epoch = result.epochs_done = target
@@ -239,7 +239,7 @@ def fit(
         # Back to the last completed stop, whose records are all in, so a checkpoint
         # saved now resumes into exactly the uninterrupted run.
         if int(trainer.epoch.numpy()) != epoch:
-            trainer.restore_backup()
+            trainer.undo_advance()
         raise
     return result
 
