@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 import yaml
 
-from tests.pipeline import TINY, commit_all, dvc, env, private_copy, reproduced_copy, run
+from tests.pipeline import TINY, commit_all, dvc, env, run
 
 pytestmark = pytest.mark.slow
 
@@ -41,16 +41,6 @@ FIGURES = [
     "qq.png",
     "training.gif",
 ]
-
-
-@pytest.fixture(scope="module")
-def project(tmp_path_factory):
-    return reproduced_copy(tmp_path_factory.mktemp("repo"))
-
-
-@pytest.fixture
-def workspace(project, tmp_path):
-    return private_copy(project, tmp_path)
 
 
 def test_repro_writes_every_output_and_leaves_a_clean_status(project):

@@ -12,21 +12,11 @@ from gan.population import seed_run
 import pytest
 import yaml
 
-from tests.pipeline import TINY, dvc, private_copy, reproduced_copy
+from tests.pipeline import TINY, dvc
 
 pytestmark = pytest.mark.slow
 
 POPULATION = ["reports/population.json", "reports/population/runs.csv", "reports/population/p_values.csv"]
-
-
-@pytest.fixture(scope="module")
-def project(tmp_path_factory):
-    return reproduced_copy(tmp_path_factory.mktemp("repo"))
-
-
-@pytest.fixture
-def workspace(project, tmp_path):
-    return private_copy(project, tmp_path)
 
 
 @pytest.fixture(scope="module")

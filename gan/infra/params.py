@@ -13,6 +13,7 @@ import math
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+from gan.infra import cpu_pin
 from gan.infra.data import Noise
 
 import yaml
@@ -161,8 +162,6 @@ class PopulationParams(_Section):
 
     def worker_count(self) -> int:
         """Local worker processes: `workers`, or one per core this process may use."""
-        from gan.infra import cpu_pin
-
         return cpu_pin.usable_cores() if self.workers == "auto" else int(self.workers)
 
 

@@ -5,6 +5,9 @@ from gan.training.tf_setup import tf
 import numpy as np
 import pytest
 
+# Every convergence option on, so a test of the loop covers each code path of the step.
+EVERY_OPTION = dict(d_steps=2, g_init="linear_he", r1_gamma=0.1, lookahead_k=3, lr_decay=0.5, ema_decay=0.9)
+
 
 def config(**overrides):
     base = dict(
@@ -83,16 +86,7 @@ def test_fast_loop_equals_the_reference_with_several_d_steps(real, noise):
 
 
 def test_fast_loop_equals_the_reference_with_every_convergence_option_on(real):
-    options = dict(
-        d_steps=2,
-        g_init="linear_he",
-        r1_gamma=0.1,
-        lookahead_k=3,
-        lr_decay=0.5,
-        d_lr_ratio=2.0,
-        beta_1=0.5,
-        ema_decay=0.9,
-    )
+    options = {**EVERY_OPTION, "d_lr_ratio": 2.0, "beta_1": 0.5}
     fast, slow = trainer.Trainer(real, config(**options)), trainer.Trainer(real, config(**options))
     fast.run_epochs(tf.constant(4, tf.int64))
     for _ in range(4):
@@ -165,16 +159,7 @@ def test_same_seed_same_run(real):
 def test_a_reseeded_trainer_runs_exactly_what_a_fresh_one_runs(real, xla):
     """A population reuses one trainer (one trace, one XLA compilation) seed after seed:
     after `reseed`, nothing of the previous run may leak into the next."""
-    options = dict(
-        d_steps=2,
-        g_init="linear_he",
-        r1_gamma=0.1,
-        lookahead_k=3,
-        lr_decay=0.5,
-        ema_decay=0.9,
-        noise="normal",
-        xla=xla,
-    )
+    options = {**EVERY_OPTION, "noise": "normal", "xla": xla}
     fresh = trainer.Trainer(real, config(seed=5, **options))
     trainer.fit(fresh, kl_for(real))
     reused = trainer.Trainer(real, config(seed=4, **options))
