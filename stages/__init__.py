@@ -6,11 +6,11 @@ does that, and is what DVC runs). Python imports this file before the stage's ow
 """
 
 import sys
-from pathlib import Path
+
+import gan  # noqa: F401  (first: it pins the CPU; it loads nothing else)
+from gan.infra import sources
 
 # `make setup` copies requirements.lock into the venv: without it, this is not the
 # project's interpreter (a bare `python3 -m stages.train`), and numpy may not even exist.
-if not (Path(sys.prefix) / "requirements.lock").is_file():
+if not sources.installed_lock().is_file():
     sys.exit("stages run in the project's .venv: `make setup`, then `sh stages/run NAME` or `dvc repro NAME`")
-
-import gan  # noqa: F401

@@ -13,22 +13,22 @@ if not __package__:  # run as a file, where `gan` cannot be imported
 
 from gan.infra import files, params
 
-from stages.cli import PARAMS, run
+from stages import paths
+from stages.cli import run
 
-OUT = "reports/params_checked.txt"
 # Constant, so that a valid change of one section re-runs only the stages that read it.
 CONTENT = b"params.yaml: every section valid (written by stages/check_params.py)\n"
 
 
 def main() -> None:
-    p = params.load(PARAMS)
+    p = params.load(paths.PARAMS)
     if p["train"].batch_size > p["data"].n_samples:
         raise params.ParamsError(
-            f"{PARAMS}: train.batch_size ({p['train'].batch_size}) is larger than "
+            f"{paths.PARAMS}: train.batch_size ({p['train'].batch_size}) is larger than "
             f"data.n_samples ({p['data'].n_samples})"
         )
-    files.write_bytes(OUT, CONTENT)
-    print(f"check_params: {PARAMS} is valid")
+    files.write_bytes(paths.PARAMS_CHECKED, CONTENT)
+    print(f"check_params: {paths.PARAMS} is valid")
 
 
 if __name__ == "__main__":

@@ -5,15 +5,15 @@ line with exit code 2."""
 from __future__ import annotations
 
 import os
+import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from gan.infra import cpu_pin
 from gan.infra.data import DataError
 from gan.infra.params import ParamsError
-
-PARAMS = "params.yaml"
 
 
 def run(
@@ -33,3 +33,18 @@ def run(
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(0)
+
+
+def _raise_interrupt(signum, frame):
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+@contextmanager
+def interrupt_on_sigterm() -> Iterator[None]:
+    """SIGTERM (a killed `dvc repro`, a CI timeout) raises KeyboardInterrupt inside, as
+    Ctrl-C does, so a stage stops the way it stops on Ctrl-C."""
+    previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

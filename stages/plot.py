@@ -14,19 +14,16 @@ from gan.stats.distributions import Mixture
 
 import numpy as np
 
-from stages.cli import PARAMS, run
-
-LOG_DIR, FRAMES, EVAL = "reports/train", "reports/frames.npz", "reports/eval.npz"
-METRICS = "reports/metrics.json"
-OUT = "reports/figures"
+from stages import paths
+from stages.cli import run
 
 
 def main() -> None:
-    dist = Mixture.from_params(params.load(PARAMS, "data")["data"])
-    hist = history.read(LOG_DIR, ("loss_d", "loss_g", "kl_divergence"))
-    with np.load(EVAL) as ev, np.load(FRAMES) as fr:
+    dist = Mixture.from_params(params.load(paths.PARAMS, "data")["data"])
+    hist = history.read(paths.TRAIN_LOG, ("loss_d", "loss_g", "kl_divergence"))
+    with np.load(paths.EVAL) as ev, np.load(paths.FRAMES) as fr:
         ev, fr = dict(ev), dict(fr)
-    with open(METRICS) as handle:
+    with open(paths.METRICS) as handle:
         metrics = json.load(handle)
     drawn = {
         "loss_history": figures.loss_history(hist),
@@ -41,12 +38,12 @@ def main() -> None:
             blind=bool(metrics.get("discriminator_blind")),
         ),
         "final_state": figures.final_state(ev["fake"], ev["grid"], ev["d_grid"], dist),
-        "qq": figures.qq(ev["fake"], dist),
+        "qq": figures.qq(ev["fake"], ev["real"], dist),
     }
     for name, fig in drawn.items():
-        figures.save(figures.stamp(fig, metrics), f"{OUT}/{name}.png")
-    figures.save_gif(figures.animation_frames(fr, dist), f"{OUT}/training.gif")
-    print(f"plot: 7 figures in {OUT}/ ({len(fr['epoch'])} animation frames)")
+        figures.save(figures.stamp(fig, metrics), f"{paths.FIGURES}/{name}.png")
+    figures.save_gif(figures.animation_frames(fr, dist), f"{paths.FIGURES}/training.gif")
+    print(f"plot: 7 figures in {paths.FIGURES}/ ({len(fr['epoch'])} animation frames)")
 
 
 if __name__ == "__main__":

@@ -19,31 +19,26 @@ import time
 
 from gan.infra import data, files, params
 from gan.population import cluster, seed_run
-from gan.stats import pass_rates
+from gan.stats import evaluation, pass_rates
 
-from stages.cli import PARAMS, run
-
-REAL = "data/real.npy"
-METRICS = "reports/population.json"
-RUNS, P_VALUES = "reports/population/runs.csv", "reports/population/p_values.csv"
+from stages import paths
+from stages.cli import interrupt_on_sigterm, run
 
 
 def main() -> None:
     started = time.perf_counter()
-    raw = params.read_yaml(PARAMS)  # read once: its sections here, the whole mapping for the workers
-    p = {name: params.parse_section(raw, name, PARAMS) for name in params.SECTIONS}
-    real = data.load_real(REAL)
-    seeds = p["population"].seed_list()
+    p = params.load(paths.PARAMS)  # parsed once: the workers get these validated sections
+    real = data.load_real(paths.REAL)
+    seeds = p["population"].seeds
     workers = p["population"].worker_count()
     address = cluster.scheduler_address()
     where = f"the Dask scheduler at {address}" if address else f"{workers} local worker processes"
-    print(f"population: {len(seeds)} seeds ({p['population'].seeds}) on {where}", flush=True)
+    print(f"population: {len(seeds)} seeds ({seeds[0]}..{seeds[-1]}) on {where}", flush=True)
 
     def progress(row: dict) -> None:
         done.append(row)
-        kind = pass_rates.outcome(row)
         print(
-            f"population: seed {row['seed']} {kind.upper()} p {row['p_value']:.3f} "
+            f"population: seed {row['seed']} {pass_rates.outcome(row).upper()} p {row['p_value']:.3f} "
             f"W1 {row['wasserstein_1']:.4f} ({len(done)}/{len(seeds)}, "
             f"{time.perf_counter() - started:.0f} s)",
             file=sys.stderr,
@@ -51,19 +46,27 @@ def main() -> None:
         )
 
     done: list[dict] = []
-    with cluster.connect(workers) as client:
-        null = cluster.once(client, seed_run.null_for, raw, real)
-        rows = cluster.run_seeds(
-            client, seed_run.train_and_score, seeds, on_row=progress, raw_params=raw, real=real, null=null
+    try:
+        with interrupt_on_sigterm(), cluster.connect(workers) as client:
+            null = cluster.once(client, seed_run.null_for, p, real)
+            rows = cluster.run_seeds(
+                client, seed_run.train_and_score, seeds, on_row=progress, p=p, real=real, null=null
+            )
+    except KeyboardInterrupt:
+        print(
+            f"\npopulation: interrupted after {len(done)} of {len(seeds)} seeds; the last "
+            f"population is kept in place; run `dvc repro` to start it again",
+            file=sys.stderr,
         )
+        sys.exit(130)
 
     import pandas as pd
 
-    files.write_bytes(RUNS, pd.DataFrame(rows, columns=seed_run.ROW).to_csv(index=False).encode())
+    files.write_bytes(paths.RUNS, pd.DataFrame(rows, columns=evaluation.ROW).to_csv(index=False).encode())
     ecdf = pass_rates.ecdf([row["p_value"] for row in rows])
-    files.write_bytes(P_VALUES, pd.DataFrame(ecdf).to_csv(index=False).encode())
-    summary = pass_rates.metrics(rows)
-    files.write_json(METRICS, summary)
+    files.write_bytes(paths.P_VALUES, pd.DataFrame(ecdf).to_csv(index=False).encode())
+    summary = pass_rates.headline(rows)
+    files.write_json(paths.POPULATION, summary)
     passed = sum(pass_rates.outcome(row) == "pass" for row in rows)
     print(
         f"population: {passed} of {len(rows)} indistinguishable "

@@ -6,18 +6,17 @@ if not __package__:  # run as a file, where `gan` cannot be imported
 from gan.infra import data, files, params
 from gan.stats.distributions import Mixture
 
-from stages.cli import PARAMS, run
-
-OUT = "data/real.npy"
+from stages import paths
+from stages.cli import run
 
 
 def main() -> None:
-    p = params.load(PARAMS, "data")["data"]
+    p = params.load(paths.PARAMS, "data")["data"]
     dist = Mixture.from_params(p)
     real = data.sample_real(p)
-    files.write_npy(OUT, real)
+    files.write_npy(paths.REAL, real)
     print(
-        f"sample: {OUT}: {len(real)} draws of {dist.label()}, "
+        f"sample: {paths.REAL}: {len(real)} draws of {dist.label()}, "
         f"sample mean {real.mean():.4f}, std {real.std():.4f}"
     )
 

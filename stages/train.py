@@ -12,61 +12,45 @@ if not __package__:  # run as a file, where `gan` cannot be imported
     raise SystemExit("run a stage the way DVC does: `sh stages/run train` or `dvc repro train`")
 
 import os
-import signal
 import sys
 import time
-from pathlib import Path
 
-from gan.infra import cpu_pin, data, files, params
+from gan.infra import cpu_pin, data, files, params, sources
 
-from stages.cli import PARAMS, run
-
-REAL = "data/real.npy"
-CHECKPOINTS = "models/checkpoints"
-GENERATOR, RAW_GENERATOR = "models/generator", "models/generator_raw"
-DISCRIMINATOR = "models/discriminator"
-LOG_DIR = "reports/train"
-FRAMES = "reports/frames.npz"
-
-
-def _raise_interrupt(signum, frame):
-    raise KeyboardInterrupt(f"signal {signum}")
+from stages import paths
+from stages.cli import interrupt_on_sigterm, run
 
 
 def main() -> None:
     started = time.perf_counter()
-    p = params.load(PARAMS, "model", "train", "metrics")
-    model, train, kl_params = p["model"], p["train"], p["metrics"]
-    real = data.load_real(REAL)
+    p = params.load(paths.PARAMS, "model", "train", "metrics")
+    train = p["train"]
+    real = data.load_real(paths.REAL)
     if train.batch_size > len(real):
         raise params.ParamsError(
-            f"{PARAMS}: train.batch_size ({train.batch_size}) is larger than the "
-            f"{len(real)} samples in {REAL}"
+            f"{paths.PARAMS}: train.batch_size ({train.batch_size}) is larger than the "
+            f"{len(real)} samples in {paths.REAL}"
         )
 
     # Only now pay for TensorFlow: bad input has been refused without it.
-    from gan.stats import metrics
-    from gan.training import checkpoints, export, recorder
-    from gan.training.trainer import Config, Trainer, fit
+    from gan.training import checkpoints, export, recorder, runs
 
     from dvclive import Live
     from tqdm import tqdm
 
-    cfg = Config.from_params(model, train)
-    trainer = Trainer(real, cfg)
-    sources = sorted(Path("gan").rglob("*.py")) + [Path(__file__), Path("requirements.lock")]
+    trainer = runs.trainer(p, real, train.seed)
     store = checkpoints.Checkpoints(
-        CHECKPOINTS,
+        paths.CHECKPOINTS,
         trainer,
         keep=train.keep_checkpoints,
         fingerprint=checkpoints.fingerprint(
-            real, checkpoints.settings({k: v.model_dump() for k, v in p.items()}), sources
+            real, params.results_settings(p), sources.code([__file__, "requirements.lock"])
         ),
     )
     start, why = (
         (None, "GAN_NO_RESUME is set")
         if os.environ.get("GAN_NO_RESUME")
-        else store.restore(finished_at=cfg.epochs)
+        else store.restore(finished_at=train.epochs)
     )
     if start is None:
         print(f"train: starting fresh ({why})")
@@ -74,8 +58,7 @@ def main() -> None:
     else:
         print(f"train: {why}")
 
-    kl = metrics.kl_from(real, **kl_params.model_dump())
-    live = Live(dir=LOG_DIR, save_dvc_exp=False, dvcyaml=None, report=None)
+    live = Live(dir=paths.TRAIN_LOG, save_dvc_exp=False, dvcyaml=None, report=None)
 
     def log_row(epoch, row):
         live.step = epoch
@@ -86,43 +69,42 @@ def main() -> None:
         for epoch, row in trainer.recorder.history_rows(start):
             log_row(epoch, row)
 
-    bar = tqdm(
-        total=cfg.epochs,
-        initial=start or 0,
-        unit="epoch",
-        desc="train",
-        mininterval=1.0,
-        file=sys.stderr,
-        dynamic_ncols=True,
-    )
+    # The bar starts at the first stop: its rate and ETA then leave out the compilation.
+    print(f"train: compiling the loop{' with XLA' if train.xla else ''}", flush=True)
+    bar = None
 
     def show(epoch):
+        nonlocal bar
+        if bar is None:
+            bar = tqdm(
+                total=train.epochs,
+                initial=epoch,
+                unit="epoch",
+                desc="train",
+                mininterval=1.0,
+                file=sys.stderr,
+                dynamic_ncols=True,
+            )
         bar.update(epoch - bar.n)
-        h = trainer.recorder.history.numpy()[recorder.row_index(epoch, cfg.log_every)]  # the newest row
+        h = trainer.recorder.history.numpy()[recorder.row_index(epoch, train.log_every)]  # the newest row
         bar.set_postfix(loss_d=f"{h[0]:.3f}", loss_g=f"{h[1]:.3f}", kl=f"{h[2]:.3f}", refresh=False)
 
-    signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
-        result = fit(
-            trainer,
-            kl,
-            checkpoint_every=train.checkpoint_every,
-            save_checkpoint=store.save,
-            on_row=log_row,
-            on_epochs=show,
-        )
+        with interrupt_on_sigterm():
+            result = runs.train(p, real, trainer, save_checkpoint=store.save, on_row=log_row, on_epochs=show)
     except KeyboardInterrupt:
-        bar.close()
+        if bar is not None:
+            bar.close()
         saved = store.save(int(trainer.epoch.numpy()))
         print(f"\ntrain: interrupted; saved {saved}; run `dvc repro` to resume", file=sys.stderr)
         sys.exit(130)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    bar.close()
+    if bar is not None:
+        bar.close()
 
-    export.export_generator(GENERATOR, trainer.export_weights())
-    export.export_generator(RAW_GENERATOR, trainer.generator.get_weights())
-    export.export_discriminator(DISCRIMINATOR, trainer.discriminator.get_weights())
-    files.write_npz(FRAMES, **trainer.recorder.frames())
+    export.export_generator(paths.GENERATOR, trainer.export_weights())
+    export.export_generator(paths.RAW_GENERATOR, trainer.generator.get_weights())
+    export.export_discriminator(paths.DISCRIMINATOR, trainer.discriminator.get_weights())
+    files.write_npz(paths.FRAMES, **trainer.recorder.frames())
     live.summary.update(
         {"epochs_done": result.epochs_done, "diverged": result.diverged, "isa": cpu_pin.apply()}
     )
@@ -130,8 +112,9 @@ def main() -> None:
     live.end()
     state = "DIVERGED, kept the last finite state" if result.diverged else "done"
     print(
-        f"train: {state} at epoch {result.epochs_done}/{cfg.epochs} in "
-        f"{time.perf_counter() - started:.1f} s; exported {GENERATOR}, {RAW_GENERATOR}, {DISCRIMINATOR}"
+        f"train: {state} at epoch {result.epochs_done}/{train.epochs} in "
+        f"{time.perf_counter() - started:.1f} s; exported {paths.GENERATOR}, {paths.RAW_GENERATOR}, "
+        f"{paths.DISCRIMINATOR}"
     )
 
 

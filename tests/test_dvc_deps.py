@@ -74,10 +74,20 @@ def test_stage_deps_are_its_imports(stage):
 
 def test_population_reads_every_param_a_run_depends_on():
     """The population stage lists train's keys one by one (train.seed is replaced by each
-    seed, keep_checkpoints changes no byte): a new train key must be added there too."""
+    seed, the bookkeeping keys change no byte): a new train key must be added there too."""
     from gan.infra import params
 
     listed = set(STAGES["population"]["params"])
     train = {f"train.{key}" for key in params.TrainParams.model_fields}
-    assert train - listed == {"train.seed", "train.keep_checkpoints"}
+    assert train - listed == {"train.seed", *(f"train.{k}" for k in params.BOOKKEEPING["train"])}
     assert {"data", "model", "metrics", "evaluate", "population.seeds"} <= listed
+
+
+def test_every_path_the_stages_name_is_in_dvc_yaml():
+    """stages/paths.py names each file once; DVC must know every one of them (or ignore it:
+    the checkpoints, which must outlive DVC's cleanup of a stage's outputs)."""
+    from stages import paths
+
+    text = (ROOT / "dvc.yaml").read_text() + (ROOT / ".dvcignore").read_text()
+    named = {k: v for k, v in vars(paths).items() if k.isupper() and k != "PARAMS"}  # DVC's default
+    assert named and not [v for v in named.values() if v not in text]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from gan.infra import cpu_pin
 from gan.report import experiments
-from gan.stats import evaluation
+from gan.stats import evaluation, verdict
 
 import numpy as np
 import pytest
@@ -61,7 +61,7 @@ def test_repro_writes_every_output_and_leaves_a_clean_status(project):
     details = json.loads((project / "reports/evaluation.json").read_text())
     for key in ["js_divergence", "fake_mean", "fake_std", "loss_d", "loss_g"]:
         assert isinstance(details[key], float), key
-    assert set(details["critical_value"]) == set(details["p_values"]) == set(evaluation.VERDICT_METRICS)
+    assert set(details["critical_value"]) == set(details["p_values"]) == set(verdict.METRICS)
     assert details["epochs_done"] == TINY["train"]["epochs"]
     assert isinstance(details["raw"]["p_value"], float)
     assert json.loads(dvc("status", "--json", cwd=project).stdout) == {}

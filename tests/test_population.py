@@ -7,7 +7,7 @@ import io
 import json
 import time
 
-from gan.population import seed_run
+from gan.stats import evaluation
 
 import pytest
 import yaml
@@ -43,7 +43,7 @@ def test_the_row_of_the_pipelines_own_seed_is_the_pipelines_run(project):
     metrics = json.loads((project / "reports/metrics.json").read_text())
     details = json.loads((project / "reports/evaluation.json").read_text())
     table = rows(project)
-    assert [int(r["seed"]) for r in table] == [0, 1] and list(table[0]) == list(seed_run.ROW)
+    assert [int(r["seed"]) for r in table] == [0, 1] and list(table[0]) == list(evaluation.ROW)
     own = next(r for r in table if int(r["seed"]) == TINY["train"]["seed"])
     for key in ("p_value", "wasserstein_1", "ks_statistic", "kl_divergence", "mean_error", "std_error"):
         assert float(own[key]) == metrics[key], key

@@ -17,7 +17,7 @@ import json
 from pathlib import Path
 
 from gan.infra import files, params
-from gan.stats import evaluation
+from gan.stats import verdict
 from gan.stats.distributions import Mixture
 
 import numpy as np
@@ -30,17 +30,17 @@ def permutation_null(real: np.ndarray, fake: np.ndarray, repeats: int, rng, **bi
     pooled, n, rows = np.concatenate([real, fake]), len(real), []
     for _ in range(repeats):
         rng.shuffle(pooled)
-        s = evaluation.verdict_scores(pooled[:n], pooled[n:], **bins)
-        rows.append([s[k] for k in evaluation.VERDICT_METRICS])
+        s = verdict.scores(pooled[:n], pooled[n:], **bins)
+        rows.append([s[k] for k in verdict.METRICS])
     return np.array(rows)
 
 
 def old_floor(dist: Mixture, n_real: int, n_fake: int, rng, **bins) -> np.ndarray:
     rows = [
-        evaluation.verdict_scores(dist.sample(n_real, rng)[:, 0], dist.sample(n_fake, rng)[:, 0], **bins)
+        verdict.scores(dist.sample(n_real, rng)[:, 0], dist.sample(n_fake, rng)[:, 0], **bins)
         for _ in range(200)
     ]
-    return np.quantile([[r[k] for k in evaluation.VERDICT_METRICS] for r in rows], 0.95, axis=0)
+    return np.quantile([[r[k] for k in verdict.METRICS] for r in rows], 0.95, axis=0)
 
 
 def main() -> None:
@@ -56,20 +56,20 @@ def main() -> None:
     rows = []
     for data_seed in range(args.data_seeds):
         real = dist.sample(n_real, np.random.default_rng(data_seed))[:, 0]
-        null = evaluation.null_scores(dist, real, n_fake, repeats=ev.null_repeats, seed=ev.seed, **bins)
+        null = verdict.null_scores(dist, real, n_fake, repeats=ev.null_repeats, seed=ev.seed, **bins)
         rng = np.random.default_rng([data_seed, 2026])
         floor = old_floor(dist, n_real, n_fake, rng, **bins)
         ours, old, perm = [], [], []
         for i in range(args.draws):
-            scores = evaluation.verdict_scores(real, dist.sample(n_fake, rng)[:, 0], **bins)
-            test = evaluation.two_sample_test(scores, null, ev.level, with_critical_values=False)
+            scores = verdict.scores(real, dist.sample(n_fake, rng)[:, 0], **bins)
+            test = verdict.two_sample_test(scores, null, ev.level, with_critical_values=False)
             ours.append(test["indistinguishable"])
-            old.append(all(scores[k] <= f for k, f in zip(evaluation.VERDICT_METRICS, floor, strict=True)))
+            old.append(all(scores[k] <= f for k, f in zip(verdict.METRICS, floor, strict=True)))
             if i < args.permutation_draws:
                 fake = dist.sample(n_fake, rng)[:, 0]
-                s = evaluation.verdict_scores(real, fake, **bins)
+                s = verdict.scores(real, fake, **bins)
                 perm.append(
-                    evaluation.two_sample_test(
+                    verdict.two_sample_test(
                         s,
                         permutation_null(real, fake, args.permutations, rng, **bins),
                         ev.level,

@@ -21,6 +21,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from gan.infra.params import GateRules, ParamsError
+from gan.report import tables
 from gan.stats import gate
 
 import yaml
@@ -31,18 +33,16 @@ def fail(message: str) -> None:
     sys.exit(2)
 
 
-def read_rules(path: Path) -> gate.Rules:
+def read_rules(path: Path) -> GateRules:
     """metrics_gate.yaml, checked: a typo here must not switch the gate off."""
     try:
-        return gate.Rules.parse(yaml.safe_load(path.read_text()), str(path))
-    except (OSError, yaml.YAMLError, ValueError) as error:
+        return GateRules.parse(yaml.safe_load(path.read_text()), str(path))
+    except (OSError, yaml.YAMLError, ParamsError) as error:
         fail(f"{path}: {error}" if str(path) not in str(error) else str(error))
 
 
-def parse_runs(text: str, name: str) -> list[dict]:
-    """A population's runs: the stage's CSV, or the JSON of the gate before the stage."""
-    if name.endswith(".json"):
-        return json.loads(text).get("runs") or []
+def parse_runs(text: str) -> list[dict]:
+    """A population's runs, as the stage's CSV holds them."""
     import pandas as pd
 
     return pd.read_csv(io.StringIO(text)).to_dict("records")
@@ -75,7 +75,7 @@ def baseline_population(revision: str, first: bool = False) -> list[dict] | None
             f"never committed (commit one there, or pass --first to judge this change by "
             f"the floor alone)"
         )
-    runs = parse_runs(text, path)
+    runs = parse_runs(text)
     if not runs:
         fail(f"{revision}:{path} holds no runs")
     return runs
@@ -92,7 +92,7 @@ def workspace_population(path: str) -> list[dict]:
             f"(or `make repro`) first"
         )
     try:
-        return parse_runs(Path(path).read_text(), path)
+        return parse_runs(Path(path).read_text())
     except OSError as error:
         fail(f"{path}: {error.strerror}: run `dvc repro` first")
 
@@ -111,7 +111,7 @@ def main() -> None:
     base = baseline_population(args.baseline, args.first)
     change = workspace_population(rules.file)
     verdict = gate.judge(change, base, rules.model_dump())
-    report = f"### Metrics gate: workspace vs {args.baseline}\n\n{gate.markdown(verdict, args.baseline)}"
+    report = f"### Metrics gate: workspace vs {args.baseline}\n\n{tables.gate_report(verdict, args.baseline)}"
     print(report)
     if os.environ.get("GITHUB_STEP_SUMMARY"):
         with open(os.environ["GITHUB_STEP_SUMMARY"], "a") as handle:

@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 
 from gan.infra import files
-from gan.report import experiments
+from gan.report import experiments, tables
 
 OUT = Path("reports/sweep")
 # The learning rates the convergence issue asks about, and 0.05, which fails (flagged).
@@ -96,7 +96,7 @@ def report() -> list[dict]:
 
     table = experiments.rows(dvc.api.exp_show())
     OUT.mkdir(parents=True, exist_ok=True)
-    text = experiments.markdown(table, experiments.columns(table))
+    text = tables.markdown(table, experiments.columns(table))
     (OUT / "results.md").write_text(text)
     files.write_json(OUT / "results.json", {"experiments": table})
     fig = experiments.figure(table)

@@ -116,7 +116,7 @@ class EvaluateParams(_Section):
         return self
 
 
-def parse_seeds(text: str) -> list[int]:
+def parse_seeds(text: str) -> tuple[int, ...]:
     """'100-119', '1,5,9' or a mix, in the order given; ValueError if malformed."""
     out: list[int] = []
     for part in str(text).split(","):
@@ -126,27 +126,23 @@ def parse_seeds(text: str) -> list[int]:
         if dash and int(hi) < int(lo):
             raise ValueError(f"seed range {part.strip()!r} runs backwards")
         out.extend(range(int(lo), int(hi or lo) + 1))
-    return out
+    if len(set(out)) != len(out):
+        raise ValueError("lists a seed twice")
+    if len(out) > 10_000:
+        raise ValueError(f"{len(out)} seeds: at most 10000")
+    return tuple(out)
 
 
 class PopulationParams(_Section):
-    seeds: str
+    seeds: tuple[int, ...]  # parsed here, once, from the text params.yaml holds
     workers: Annotated[int | str, Field(union_mode="left_to_right")]
 
     @field_validator("seeds", mode="before")
     @classmethod
-    def _seed_text(cls, value: Any) -> Any:
-        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
-
-    @field_validator("seeds", mode="after")
-    @classmethod
-    def _seeds_parse(cls, value: str) -> str:
-        seeds = parse_seeds(value)
-        if len(set(seeds)) != len(seeds):
-            raise ValueError("lists a seed twice")
-        if len(seeds) > 10_000:
-            raise ValueError(f"{len(seeds)} seeds: at most 10000")
-        return value
+    def _seeds_parse(cls, value: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, (int, str)):
+            raise ValueError("seeds must look like '100-119' or '1,5,9'")
+        return parse_seeds(str(value))
 
     @field_validator("workers", mode="before")
     @classmethod
@@ -156,9 +152,6 @@ class PopulationParams(_Section):
         if isinstance(value, bool) or not str(value).isdigit() or not 1 <= int(value) <= 1024:
             raise ValueError("must be 'auto' (one per core) or a count of 1-1024")
         return int(value)
-
-    def seed_list(self) -> list[int]:
-        return parse_seeds(self.seeds)
 
     def worker_count(self) -> int:
         """Local worker processes: `workers`, or one per core this process may use."""
@@ -191,6 +184,24 @@ TUTORIAL_SETUP: dict[str, Any] = {
 def tutorial_overrides() -> list[str]:
     """TUTORIAL_SETUP as `dvc exp run -S` assignments."""
     return [f"{key}={value}" for key, value in TUTORIAL_SETUP.items()]
+
+
+# Keys that say how a run is saved or where it runs, never what it computes: a change of
+# them keeps checkpoints resumable and re-runs no population (dvc.yaml lists the
+# population's params without them: tests/test_dvc_deps.py).
+BOOKKEEPING: dict[str, tuple[str, ...]] = {
+    "train": ("checkpoint_every", "keep_checkpoints"),
+    "population": ("workers",),
+}
+
+
+def results_settings(sections: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Validated sections as plain values, without BOOKKEEPING: what a run's results
+    depend on (a checkpoint's fingerprint)."""
+    return {
+        name: section.model_dump(mode="json", exclude=set(BOOKKEEPING.get(name, ())))
+        for name, section in sections.items()
+    }
 
 
 SECTIONS: dict[str, type[_Section]] = {
@@ -238,15 +249,41 @@ def parse_section(raw: dict[str, Any], name: str, source: str = "params.yaml") -
     try:
         return schema(**values)
     except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            key = ".".join([name, *map(str, err["loc"])]) if err["loc"] else name
-            got = f" (got {err['input']!r})" if err["type"] != "missing" else ""
-            problems.append(f"{key}: {err['msg']}{got}")
-        raise ParamsError(f"{source}: " + "; ".join(problems)) from None
+        raise ParamsError(f"{source}: {problems(exc, name)}") from None
+
+
+def problems(exc: ValidationError, prefix: str = "") -> str:
+    """pydantic's errors as one line, each naming its full key (`train.lr`) and, unless the
+    key is missing, the value it got."""
+    found = []
+    for err in exc.errors():
+        key = ".".join(filter(None, [prefix, *map(str, err["loc"])])) or "rules"
+        got = f" (got {err['input']!r})" if err["type"] != "missing" else ""
+        found.append(f"{key}: {err['msg']}{got}")
+    return "; ".join(found)
 
 
 def load(path: str | Path, *names: str) -> dict[str, _Section]:
     """Read `path` and validate the named sections (all of them if none are named)."""
     raw = read_yaml(path)
     return {name: parse_section(raw, name, str(path)) for name in (names or SECTIONS)}
+
+
+class GateRules(BaseModel):
+    """metrics_gate.yaml: the rules of the metrics gate (gan/stats/gate.py)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+    file: str  # the population's runs, as committed
+    min_runs: int = Field(ge=1)  # fewer runs cannot be judged (the seeds are params)
+    min_pass_rate: float = Field(ge=0, le=1)  # absolute floor
+    level: float = Field(gt=0, lt=1)  # the rank test's level
+
+    @classmethod
+    def parse(cls, raw: Any, source: str) -> GateRules:
+        """The rules, or a ParamsError naming the file, the key and what is wrong."""
+        if not isinstance(raw, dict):
+            raise ParamsError(f"{source}: expected a mapping of rules, got {type(raw).__name__}")
+        try:
+            return cls(**raw)
+        except ValidationError as exc:
+            raise ParamsError(f"{source}: {problems(exc)}") from None

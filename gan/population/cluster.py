@@ -12,18 +12,15 @@ that computed it, so a worker that joins later is checked too.
 from __future__ import annotations
 
 import functools
-import hashlib
 import logging
 import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import CancelledError
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
-from gan.infra import cpu_pin
+from gan.infra import cpu_pin, sources
 
-ROOT = Path(__file__).resolve().parents[2]
 CONNECT_TIMEOUT_S = 10
 WORKERS_TIMEOUT_S = 60
 
@@ -37,16 +34,8 @@ def identity() -> dict[str, Any]:
     """What this process computes with: a hash of gan/'s sources, a hash of the lock its
     environment was installed from (`make setup` copies it into the venv), the
     instruction-set level, and whether the pin held before numpy and TensorFlow loaded."""
-    code = hashlib.sha256()
-    for path in sorted((ROOT / "gan").rglob("*.py")):
-        code.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
-    stamp = Path(sys.prefix) / "requirements.lock"
-    lock = (
-        hashlib.sha256(stamp.read_bytes()).hexdigest()[:16]
-        if stamp.is_file()
-        else f"none ({sys.prefix} was not set up by `make setup`)"
-    )
-    return {"code": code.hexdigest()[:16], "lock": lock, "level": cpu_pin.apply(), "pinned": cpu_pin.holds()}
+    lock = sources.lock_digest() or f"none ({sys.prefix} was not set up by `make setup`)"
+    return {"code": sources.code()[:16], "lock": lock, "level": cpu_pin.apply(), "pinned": cpu_pin.holds()}
 
 
 def _worker_identity(dask_worker: Any = None) -> dict[str, Any]:

@@ -1,5 +1,6 @@
-"""Experiments as `dvc.api.exp_show()` lists them, made into rows, a table and a figure
-(pure; `make show` and the sweep report use them)."""
+"""Experiments as `dvc.api.exp_show()` lists them, made into rows, the columns worth
+reading and a figure (pure; `make show` and the sweep report use them; the table itself
+is gan.report.tables.markdown)."""
 
 from __future__ import annotations
 
@@ -55,28 +56,8 @@ def varying_params(table: list[dict[str, Any]]) -> list[str]:
 
 
 def columns(table: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """(key, header): the experiment's name, the params that vary, then METRICS."""
     return [("name", "experiment"), *[(key, key) for key in varying_params(table)], *METRICS]
-
-
-def _cell(value: Any) -> str:
-    if value is None:  # missing, or null (a non-finite number)
-        return "-"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    return str(value)
-
-
-def markdown(table: list[dict[str, Any]], columns: list[tuple[str, str]]) -> str:
-    """A markdown table; `columns` are (key, header) pairs."""
-    lines = [
-        "| " + " | ".join(header for _, header in columns) + " |",
-        "|" + "|".join("---" for _ in columns) + "|",
-    ]
-    for row in table:
-        lines.append("| " + " | ".join(_cell(row.get(key)) for key, _ in columns) + " |")
-    return "\n".join(lines) + "\n"
 
 
 def figure(table: list[dict[str, Any]]):

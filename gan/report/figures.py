@@ -13,6 +13,7 @@ import matplotlib
 matplotlib.use("Agg")
 from gan.infra import files
 from gan.stats.distributions import Mixture
+from gan.stats.evaluation import view_grid
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -60,15 +61,9 @@ def _true_pdf(ax: plt.Axes, x: np.ndarray, dist: Mixture) -> None:
     ax.plot(x, dist.pdf(x), color="black", ls="--", lw=1.2, label=f"true {dist.label()} pdf")
 
 
-def _x_range(dist: Mixture, n: int = 400) -> np.ndarray:
-    lo = min(m - 4.5 * s for m, s in zip(dist.means, dist.stds, strict=True))
-    hi = max(m + 4.5 * s for m, s in zip(dist.means, dist.stds, strict=True))
-    return np.linspace(lo, hi, n)
-
-
 def density(real: np.ndarray, fake: np.ndarray, dist: Mixture) -> plt.Figure:
     fig, ax = plt.subplots(figsize=(8, 5), layout="constrained")
-    x = _x_range(dist)
+    x = view_grid(real, 400)[:, 0]
     if np.all(np.isfinite(fake)) and np.std(fake) > 0:
         sns.kdeplot(x=fake, ax=ax, color=FAKE, fill=True, alpha=0.25, label="generated (KDE)")
     sns.kdeplot(x=real, ax=ax, color=REAL, label="real samples (KDE)")
@@ -192,7 +187,7 @@ def final_state(fake: np.ndarray, grid: np.ndarray, d_grid: np.ndarray, dist: Mi
     return fig
 
 
-def qq(fake: np.ndarray, dist: Mixture) -> plt.Figure:
+def qq(fake: np.ndarray, real: np.ndarray, dist: Mixture) -> plt.Figure:
     """Sorted generated samples against the quantiles of the real distribution: a
     straight diagonal means G maps the noise onto the right distribution."""
     fig, ax = plt.subplots(figsize=(5.5, 5.5), layout="constrained")
@@ -200,7 +195,7 @@ def qq(fake: np.ndarray, dist: Mixture) -> plt.Figure:
     probs = (np.arange(1, len(x) + 1) - 0.5) / max(len(x), 1)
     theory = dist.ppf(probs)
     ax.plot(theory, x, ".", ms=2, color=FAKE, label="generated samples")
-    span = _x_range(dist, 2)
+    span = view_grid(real, 2)[:, 0]
     lim = (float(span[0]), float(span[1]))
     ax.plot(lim, lim, color="black", ls="--", lw=1, label="y = x (perfect)")
     ax.set(

@@ -27,15 +27,6 @@ class Mixture:
             tuple(w / total for w in data.mixture_weights),
         )
 
-    @property
-    def mean(self) -> float:
-        return float(np.dot(self.weights, self.means))
-
-    @property
-    def std(self) -> float:
-        second = np.dot(self.weights, np.square(self.stds) + np.square(self.means))
-        return float(np.sqrt(second - self.mean**2))
-
     def label(self) -> str:
         if len(self.means) == 1:
             return f"N({self.means[0]:g}, {self.stds[0]:g})"

@@ -2,7 +2,7 @@
 populations, not on one run, so a change that only reshuffles the random numbers passes
 (pure logic; tools/check_metrics.py reads the populations the `population` stage wrote).
 
-Two rules, both in metrics_gate.yaml:
+Two rules, both in metrics_gate.yaml (gan.infra.params.GateRules):
 - an absolute floor: at least `min_pass_rate` of the change's seeds pass the verdict, so
   no chain of changes can drift below it however small each step;
 - a relative test: the change's runs are not worse than the baseline's, by an exact
@@ -17,36 +17,7 @@ from typing import Any
 
 from gan.stats import pass_rates
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
-
 FLAGGED_RANK = (-1.0, 0.0)
-
-
-class Rules(BaseModel):
-    """metrics_gate.yaml."""
-
-    model_config = ConfigDict(extra="forbid", strict=True)
-    file: str  # the population's runs, as committed
-    min_runs: int = Field(ge=1)  # fewer runs cannot be judged (the seeds are params)
-    min_pass_rate: float = Field(ge=0, le=1)  # absolute floor
-    level: float = Field(gt=0, lt=1)  # the rank test's level
-
-    @classmethod
-    def parse(cls, raw: Any, source: str) -> Rules:
-        """The rules, or a ValueError naming the file, the key and what is wrong."""
-        if not isinstance(raw, dict):
-            raise ValueError(f"{source}: expected a mapping of rules, got {type(raw).__name__}")
-        try:
-            return cls(**raw)
-        except ValidationError as exc:
-            raise ValueError(
-                f"{source}: "
-                + "; ".join(
-                    f"{'.'.join(map(str, e['loc'])) or 'rules'}: {e['msg']}"
-                    + (f" (got {e['input']!r})" if e["type"] != "missing" else "")
-                    for e in exc.errors()
-                )
-            ) from None
 
 
 def rank_key(run: dict[str, Any]) -> tuple[float, float]:
@@ -131,26 +102,3 @@ def judge(
         "p_value": p_value,
         "violations": found,
     }
-
-
-def markdown(verdict: dict[str, Any], baseline: str) -> str:
-    """Both populations as a table, then the verdict with its reasons."""
-    lines = [
-        pass_rates.HEADER.replace("configuration", "population"),
-        pass_rates.line("workspace", verdict["change"]),
-    ]
-    if verdict["base"]:
-        lines.append(pass_rates.line(baseline, verdict["base"]))
-    text = "\n".join(lines) + "\n\n"
-    text += f"Floor: at least {verdict['min_passes']} of {verdict['change']['runs']} pass.\n"
-    if verdict["p_value"] is None:
-        text += f"Rank test: skipped, {baseline} has no population to compare with.\n"
-    else:
-        text += f"Rank test (is the workspace worse than {baseline}?): p = {verdict['p_value']:.4g}.\n"
-    problems = verdict["violations"]
-    text += (
-        "\n**Metrics gate: failed**\n\n" + "\n".join(f"- {p}" for p in problems)
-        if problems
-        else "\n**Metrics gate: passed**"
-    )
-    return text + "\n"

@@ -7,6 +7,8 @@ from __future__ import annotations
 import statistics
 from typing import Any
 
+from gan.stats.evaluation import FLAGS
+
 
 def wilson(k: int, n: int) -> tuple[float, float]:
     """The 95% Wilson score interval of a pass rate k / n (sound at 0 and n, unlike the
@@ -38,9 +40,8 @@ def ecdf(p_values: list[float]) -> list[dict[str, float]]:
 
 
 def flagged(row: dict[str, Any]) -> bool:
-    """Does the run report its own failure: mode collapse, a blind discriminator or
-    divergence?"""
-    return bool(row.get("mode_collapse") or row.get("discriminator_blind") or row.get("diverged"))
+    """Does the run report its own failure (any of evaluation.FLAGS)?"""
+    return any(row.get(flag) for flag in FLAGS)
 
 
 def outcome(row: dict[str, Any]) -> str:
@@ -75,7 +76,7 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def metrics(rows: list[dict[str, Any]]) -> dict[str, Any]:
+def headline(rows: list[dict[str, Any]]) -> dict[str, Any]:
     """A population's DVC metrics (reports/population.json): flat, and few, because each is a
     column of `dvc exp show` (the run count is the seeds param; every run is in runs.csv)."""
     s = summarise(rows)
@@ -89,24 +90,3 @@ def metrics(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "median_p_value": s["median_p_value"],
         "p_uniformity_ks": ks,
     }
-
-
-def line(name: str, s: dict[str, Any]) -> str:
-    """One summary as a markdown table row: name, passed, interval, flagged, silent, medians."""
-
-    def num(value):
-        return "-" if value is None else f"{value:.4f}"
-
-    rate = "-" if s["pass_rate"] is None else f"{100 * s['pass_rate']:.0f}%"
-    return (
-        f"| {name} | {s['passed']} of {s['runs']} ({rate}) | {100 * s['interval'][0]:.0f}-"
-        f"{100 * s['interval'][1]:.0f}% | {s['flagged']} | {s['silent']} | "
-        f"{num(s['median_wasserstein_1'])} | {num(s['median_ks_statistic'])} | "
-        f"{num(s['median_kl_divergence'])} |"
-    )
-
-
-HEADER = (
-    "| configuration | indistinguishable | 95% interval (Wilson) | flagged | silent failures "
-    "| median W1 | median KS | median KL |\n|---|---|---|---|---|---|---|---|"
-)

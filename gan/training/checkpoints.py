@@ -29,26 +29,13 @@ import numpy as np
 _FINGERPRINT_KEY = "fingerprint/.ATTRIBUTES/VARIABLE_VALUE"
 
 
-# Settings that change how a run is saved, not what it computes: editing them keeps the
-# checkpoints resumable.
-NOT_FINGERPRINTED = {"train": ("checkpoint_every", "keep_checkpoints")}
-
-
-def settings(sections: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """The params sections a checkpoint must match, without NOT_FINGERPRINTED."""
-    return {
-        name: {k: v for k, v in values.items() if k not in NOT_FINGERPRINTED.get(name, ())}
-        for name, values in sections.items()
-    }
-
-
-def fingerprint(real: np.ndarray, settings: dict[str, Any], sources: list[Path]) -> str:
+def fingerprint(real: np.ndarray, settings: dict[str, Any], code: str) -> str:
+    """What a checkpoint must match to be resumed: the real data, the params a run's
+    results depend on (gan.infra.params.results_settings) and the code's digest."""
     digest = hashlib.sha256()
     digest.update(np.ascontiguousarray(real).tobytes())
     digest.update(json.dumps(settings, sort_keys=True).encode())
-    for source in sorted(sources):
-        digest.update(source.name.encode())
-        digest.update(source.read_bytes())
+    digest.update(code.encode())
     return digest.hexdigest()
 
 
@@ -92,10 +79,6 @@ class Checkpoints:
     def _prune(self) -> None:
         for old in self._others()[self.keep_configurations :]:
             shutil.rmtree(old, ignore_errors=True)
-        if self.root.is_dir():  # files of the layout before per-configuration folders
-            for stale in self.root.iterdir():
-                if stale.is_file():
-                    stale.unlink(missing_ok=True)
 
     def restore(self, finished_at: int | None = None) -> tuple[int | None, str]:
         """Restore the newest valid checkpoint of this run. Returns (epoch or None, why).

@@ -64,14 +64,11 @@ G_INITS = ("normal", "linear", "linear_he")
 def generator(g_input: int, g_hidden: int, seed: int, init: str = "normal", margin: float = 3.0) -> MLP:
     """G: z (g_input) -> x (1), no output activation.
 
-    init "normal": every weight and bias from N(0, 1), the tutorial's. "linear": the same
-    weights, each hidden bias set to `margin` times the norm of its unit's weight column,
-    so every hidden ReLU starts on for all but the far tail of N(0, 1) noise (99.87% at
-    margin 3, 97.7% at 2): G starts as an almost linear, so almost normal, map of its
-    noise, with no dead or rarely-on units, and no kink to bend its tails. The output
-    bias set to cancel what those biases add, so G's output starts centred on 0 rather
-    than tens of units away. "linear_he": "linear", with the weights first scaled to He
-    et al.'s variance (2 / fan-in), so the output's spread starts near 2 instead of near 6.
+    init "normal": every weight and bias from N(0, 1), the tutorial's. "linear": each
+    hidden bias `margin` times its unit's weight norm, so every ReLU starts on for all
+    but the far tail of the noise (G starts as an almost linear, so almost normal, map),
+    and the output bias cancelling them, so G starts centred on 0. "linear_he": "linear"
+    after scaling the weights to variance 2 / fan-in (docs/convergence.md).
     """
     g = MLP(g_input, g_hidden, (seed, 1), name="generator")
     if init == "linear_he":

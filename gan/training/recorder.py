@@ -4,7 +4,6 @@ so that rows compare. Held in variables, so a checkpoint carries them."""
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections.abc import Callable
 
@@ -30,7 +29,7 @@ def row_index(epoch: int, every: int) -> int:
 
 
 class Recorder(tf.Module):
-    """The probe inputs and the records of one run. `cfg` is a trainer.Config."""
+    """The probe inputs and the records of one run. `cfg` is the trainer's Config."""
 
     def __init__(self, real: tf.Tensor, real_samples: np.ndarray, cfg):
         """`real`: the real samples as the trainer holds them; `real_samples`: as loaded
@@ -53,8 +52,8 @@ class Recorder(tf.Module):
     def reset(self, seed: int) -> None:
         """Empty records, and the probe noise of training seed `seed` (the tables keep the
         sizes they were built with)."""
-        cfg = self.cfg = dataclasses.replace(self.cfg, seed=seed)
-        self.z_probe.assign(noise(len(self.real), cfg.g_input, cfg.seed + 1_000_003, cfg.noise))
+        cfg = self.cfg
+        self.z_probe.assign(noise(len(self.real), cfg.g_input, seed + 1_000_003, cfg.noise))
         for records in (self.history, self.frame_fake, self.frame_d, self.frame_loss):
             records.assign(tf.fill(records.shape, tf.constant(np.nan, records.dtype)))
 

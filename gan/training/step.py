@@ -4,24 +4,20 @@ G on the same noise."""
 
 from __future__ import annotations
 
-import dataclasses
-
 from gan.training import adam, losses, networks
 from gan.training.tf_setup import tf
 
 
 class Step(tf.Module):
-    """The players and how one batch moves them. `cfg` is a trainer.Config."""
+    """The players and how one batch moves them. `cfg` is the trainer's Config."""
 
     def __init__(self, cfg):
         super().__init__(name="step")
         self.cfg = cfg
-        # Built once, then given a seed's starting values by `reset`: a trainer can run
-        # seed after seed on one trace and one XLA compilation (a population).
-        self.generator = networks.generator(
-            cfg.g_input, cfg.g_hidden, cfg.seed, cfg.g_init, cfg.g_init_margin
-        )
-        self.discriminator = networks.discriminator(cfg.d_hidden, cfg.seed)
+        # Built once (seed 0's values), then given a seed's starting values by `reset`: a
+        # trainer can run seed after seed on one trace and one XLA compilation.
+        self.generator = networks.generator(cfg.g_input, cfg.g_hidden, 0, cfg.g_init, cfg.g_init_margin)
+        self.discriminator = networks.discriminator(cfg.d_hidden, 0)
         self.opt_d = adam.Adam(self.discriminator.params, cfg.lr * cfg.d_lr_ratio, cfg.beta_1, name="adam_d")
         self.opt_g = adam.Adam(self.generator.params, cfg.lr, cfg.beta_1, name="adam_g")
         # Exponential moving average of G's weights (none when ema_decay is 0), warmed up
@@ -41,13 +37,11 @@ class Step(tf.Module):
     def reset(self, seed: int) -> None:
         """Back to the starting values of a fresh Step of training seed `seed` (sizes and
         options stay those it was built with)."""
-        cfg = self.cfg = dataclasses.replace(self.cfg, seed=seed)
+        cfg = self.cfg
         self.generator.set_weights(
-            networks.generator(
-                cfg.g_input, cfg.g_hidden, cfg.seed, cfg.g_init, cfg.g_init_margin
-            ).get_weights()
+            networks.generator(cfg.g_input, cfg.g_hidden, seed, cfg.g_init, cfg.g_init_margin).get_weights()
         )
-        self.discriminator.set_weights(networks.discriminator(cfg.d_hidden, cfg.seed).get_weights())
+        self.discriminator.set_weights(networks.discriminator(cfg.d_hidden, seed).get_weights())
         for opt in (self.opt_d, self.opt_g):
             opt.reset()
         for copies, sources in ((self.ema, self.generator.params), (self.slow, self.weights)):

@@ -5,16 +5,15 @@ partial batch kept, and per batch one `Step` (gan/training/step.py: D then G on 
 noise z). All of that runs inside one `tf.function` (an in-graph loop over epochs and
 batches, with shuffling and noise from a seeded `tf.random.Generator`), so Python is only
 visited at stops: to record (gan/training/recorder.py), to checkpoint, and to undo a
-stretch that diverged. `epoch_reference` is the same epoch, one eager call per batch, kept
-to test that the fast loop computes the same thing.
+stretch that diverged.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from gan.infra.params import BOOKKEEPING
 from gan.training.recorder import Recorder
 from gan.training.step import Step, assign_all
 from gan.training.tf_setup import tf
@@ -24,54 +23,50 @@ import numpy as np
 
 @dataclass(frozen=True)
 class Config:
+    """What a run computes with: the `model` section and the `train` section but its seed
+    and its bookkeeping (gan.infra.params.BOOKKEEPING). The seed is each run's own."""
+
     d_hidden: int
     g_input: int
     g_hidden: int
+    noise: str
+    g_init: str
+    g_init_margin: float
+    loss: str
+    ema_decay: float
+    d_steps: int
     lr: float
+    d_lr_ratio: float
+    beta_1: float
+    lr_decay: float
+    r1_gamma: float
+    lookahead_k: int
+    lookahead_alpha: float
+    xla: bool
     batch_size: int
     epochs: int
-    seed: int
     log_every: int
     snapshot_every: int
-    loss: str = "minimax"
-    ema_decay: float = 0.0
-    noise: str = "uniform"
-    d_steps: int = 1
-    d_lr_ratio: float = 1.0
-    beta_1: float = 0.9
-    lr_decay: float = 0.0
-    r1_gamma: float = 0.0
-    g_init: str = "normal"
-    g_init_margin: float = 3.0
-    lookahead_k: int = 0
-    lookahead_alpha: float = 0.5
-    xla: bool = False
 
     @classmethod
-    def from_params(cls, model, train, **overrides) -> Config:
+    def from_params(cls, model, train) -> Config:
         """From the validated `model` and `train` sections of params.yaml (checked there:
-        this loop trusts them). How often a run is checkpointed, and how many are kept, is
-        the stage's business, not the loop's."""
-        return cls(
-            **{
-                **model.model_dump(),
-                **train.model_dump(exclude={"checkpoint_every", "keep_checkpoints"}),
-                **overrides,
-            }
-        )
+        this loop trusts them)."""
+        skip = {"seed", *BOOKKEEPING["train"]}
+        return cls(**model.model_dump(), **train.model_dump(exclude=skip))
 
 
 class Trainer(tf.Module):
     """One run: its step, its records, the RNG and the epoch: everything a checkpoint holds."""
 
-    def __init__(self, real: np.ndarray, cfg: Config):
+    def __init__(self, real: np.ndarray, cfg: Config, seed: int):
         super().__init__(name="trainer")
         self.cfg = cfg
         self.n = len(real)
         self.real = tf.constant(real, dtype=tf.float32)
         self.step = Step(cfg)
         self.recorder = Recorder(self.real, real, cfg)
-        self.rng = tf.random.Generator.from_seed(cfg.seed)
+        self.rng = tf.random.Generator.from_seed(seed)
         self.epoch = tf.Variable(0, dtype=tf.int64, name="epoch")
         count = [tf.TensorSpec([], tf.int64)]
         self.run_epochs = tf.function(
@@ -79,13 +74,13 @@ class Trainer(tf.Module):
         )
         self.advance = tf.function(self._advance, jit_compile=cfg.xla, autograph=False, input_signature=count)
         self._backup = _Untracked(self.state_variables)
-        self.reseed(cfg.seed)
+        self.reseed(seed)
 
     def reseed(self, seed: int) -> None:
         """Start over as a new run with training seed `seed`: every variable back to the
         value a fresh Trainer of that seed starts from (a fresh Trainer is built, then
         reseeded), the compiled loop kept."""
-        self.cfg = dataclasses.replace(self.cfg, seed=seed)
+        self.seed = seed
         self.step.reset(seed)
         self.recorder.reset(seed)
         self.rng.reset_from_seed(seed)
@@ -147,13 +142,6 @@ class Trainer(tf.Module):
         tf.while_loop(lambda i: i < n_epochs, epoch, (tf.constant(0, tf.int64),))
         return self.epoch.read_value()
 
-    def epoch_reference(self) -> None:
-        """One epoch the slow, obvious way: eager, one Python call per batch."""
-        order = tf.argsort(self.rng.uniform([self.n]), stable=True).numpy()
-        for start in range(0, self.n, self.cfg.batch_size):
-            self._train_on(order[start : start + self.cfg.batch_size])
-        self.epoch.assign_add(1)
-
     def _advance(self, n_epochs: tf.Tensor) -> dict[str, tf.Tensor]:
         """What `fit` does between two stops, in one call: back up every variable, train
         `n_epochs` epochs, then probe the result and check that the weights are finite."""
@@ -200,37 +188,37 @@ def fit(
     trainer: Trainer,
     kl: Callable[[np.ndarray], float],
     *,
-    checkpoint_every: int | None = None,
+    checkpoint_every: int = 1,
     save_checkpoint: Callable[[int], None] | None = None,
     on_row: Callable[[int, dict[str, float]], None] | None = None,
     on_epochs: Callable[[int], None] | None = None,
 ) -> FitResult:
     """Train from the trainer's current epoch to cfg.epochs.
 
-    Stops at every log, snapshot and checkpoint epoch. If the losses or weights stop
-    being finite, the state of the previous stop is restored and training ends there with
-    `diverged` set, so what gets exported is the last good generator. On
+    Stops at every history row and animation frame, and at the last epoch. If the losses
+    or weights stop being finite, the state of the previous stop is restored and training
+    ends there with `diverged` set, so what gets exported is the last good generator. A
+    checkpoint is saved at the first stop at or after each multiple of `checkpoint_every`
+    and at the end: how often a run is saved changes nothing it computes. On
     KeyboardInterrupt the state of the previous stop is restored before re-raising.
     """
     cfg = trainer.cfg
     epoch = int(trainer.epoch.numpy())
     if epoch == 0 and np.isnan(trainer.recorder.history[0, 0].numpy()):
         _record(trainer, 0, trainer.advance(tf.constant(0, tf.int64)), kl, on_row)
-    everies = [cfg.log_every, cfg.snapshot_every] + ([checkpoint_every] if checkpoint_every else [])
     result = FitResult(epochs_done=epoch)
     try:
         while epoch < cfg.epochs:
-            target = min([(epoch // k + 1) * k for k in everies] + [cfg.epochs])
+            target = min([(epoch // k + 1) * k for k in (cfg.log_every, cfg.snapshot_every)] + [cfg.epochs])
             out = trainer.advance(tf.constant(target - epoch, tf.int64))
             if not _record(trainer, target, out, kl, on_row):
                 trainer.undo_advance()
                 result.diverged = True
                 break
-            epoch = result.epochs_done = target
-            if (
-                save_checkpoint
-                and checkpoint_every
-                and (epoch % checkpoint_every == 0 or epoch == cfg.epochs)
+            previous, epoch = epoch, target
+            result.epochs_done = epoch
+            if save_checkpoint and (
+                epoch // checkpoint_every > previous // checkpoint_every or epoch == cfg.epochs
             ):
                 save_checkpoint(epoch)
             if on_epochs:

@@ -144,4 +144,4 @@ def test_the_tutorial_setup_gives_back_every_setting_of_the_tutorial():
 )
 def test_population_seeds_are_ranges_and_lists(tmp_path, text, seeds):
     path = write(tmp_path, with_change("population", "seeds", text))
-    assert params.load(path, "population")["population"].seed_list() == seeds
+    assert params.load(path, "population")["population"].seeds == tuple(seeds)

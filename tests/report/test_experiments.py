@@ -62,19 +62,6 @@ def test_columns_show_the_params_that_vary_then_the_population():
     assert keys[2] == "pass_rate"
 
 
-def test_markdown_table():
-    text = experiments.markdown(
-        experiments.rows(SHOWN),
-        [("name", "run"), ("p_value", "p"), ("mode_collapse", "collapse"), ("missing", "m")],
-    )
-    assert text.splitlines() == [
-        "| run | p | collapse | m |",
-        "|---|---|---|---|",
-        "| abc1234 | 0.5 | no | - |",
-        "| lr-big | 0.001 | yes | - |",
-    ]
-
-
 def test_figure_draws_one_interval_per_experiment():
     fig = experiments.figure(experiments.rows(SHOWN))
     ax = fig.axes[0]

@@ -51,7 +51,7 @@ def test_final_state_draws_pdf_density_and_d(tmp_path):
 
 def test_qq_plots_sorted_samples_against_normal_quantiles():
     fake = np.random.default_rng(1).normal(2.0, 0.5, size=400)
-    points = figures.qq(fake, Mixture((2.0,), (0.5,), (1.0,))).axes[0].get_lines()[0]
+    points = figures.qq(fake, fake, Mixture((2.0,), (0.5,), (1.0,))).axes[0].get_lines()[0]
     np.testing.assert_array_equal(points.get_ydata(), np.sort(fake))
     assert np.corrcoef(points.get_xdata(), points.get_ydata())[0, 1] > 0.99
 
@@ -76,9 +76,10 @@ def test_animation_has_one_distinct_frame_per_snapshot(tmp_path):
 
 
 def test_figures_survive_a_collapsed_or_broken_generator():
+    real = np.random.default_rng(0).normal(size=100)
     for fake in (np.zeros(100), np.array([np.nan] * 10 + [0.0] * 10)):
-        figures.density(np.random.default_rng(0).normal(size=100), fake, N01)
-        figures.qq(fake, N01)
+        figures.density(real, fake, N01)
+        figures.qq(fake, real, N01)
 
 
 def test_the_verdict_and_flags_head_the_figures():
@@ -90,7 +91,7 @@ def test_the_verdict_and_flags_head_the_figures():
     )
     text, colour = figures.verdict(bad)
     assert "DISTINGUISHABLE" in text and "BLIND DISCRIMINATOR" in text and colour == "tab:red"
-    fig = figures.stamp(figures.qq(np.zeros(10), N01), bad)
+    fig = figures.stamp(figures.qq(np.zeros(10), np.linspace(-1, 1, 10), N01), bad)
     assert fig.get_suptitle() == text
 
 

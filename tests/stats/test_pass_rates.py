@@ -42,7 +42,7 @@ def test_population_metrics_are_flat_and_the_ecdf_climbs_to_one():
     rows = [
         {"seed": s, "p_value": p, "indistinguishable": p > 0.05} for s, p in enumerate([0.01, 0.3, 0.6, 0.9])
     ]
-    m = pass_rates.metrics(rows)
+    m = pass_rates.headline(rows)
     assert (m["pass_rate"], m["silent"], m["flagged"]) == (0.75, 1, 0)
     assert m["median_p_value"] == pytest.approx(0.45)
     assert all(not isinstance(v, (dict, list)) for v in m.values())

@@ -2,16 +2,17 @@ import subprocess
 import sys
 import time
 
+from gan.infra import params, sources
 from gan.training import checkpoints, trainer
 
 import numpy as np
 
 from tests.pipeline import ROOT
-from tests.training.test_trainer import config, kl_for
+from tests.training.test_trainer import kl_for, new_trainer
 
 
 def make(real, tmp_path, fingerprint="fp-a", **overrides):
-    t = trainer.Trainer(real, config(epochs=8, **overrides))
+    t = new_trainer(real, epochs=8, **overrides)
     return t, checkpoints.Checkpoints(tmp_path / "ckpt", t, fingerprint, keep=3)
 
 
@@ -62,12 +63,12 @@ def test_corrupt_newest_checkpoint_falls_back_to_an_older_one(real, tmp_path):
 def test_fingerprint_depends_on_data_settings_and_code(real, tmp_path):
     src = tmp_path / "code.py"
     src.write_text("a = 1")
-    base = checkpoints.fingerprint(real, {"lr": 1}, [src])
-    assert base == checkpoints.fingerprint(real.copy(), {"lr": 1}, [src])
-    assert base != checkpoints.fingerprint(real[::-1].copy(), {"lr": 1}, [src])
-    assert base != checkpoints.fingerprint(real, {"lr": 2}, [src])
+    base = checkpoints.fingerprint(real, {"lr": 1}, sources.code([src]))
+    assert base == checkpoints.fingerprint(real.copy(), {"lr": 1}, sources.code([src]))
+    assert base != checkpoints.fingerprint(real[::-1].copy(), {"lr": 1}, sources.code([src]))
+    assert base != checkpoints.fingerprint(real, {"lr": 2}, sources.code([src]))
     src.write_text("a = 2")
-    assert base != checkpoints.fingerprint(real, {"lr": 1}, [src])
+    assert base != checkpoints.fingerprint(real, {"lr": 1}, sources.code([src]))
 
 
 def test_switching_configurations_back_and_forth_resumes_each(real, tmp_path):
@@ -87,11 +88,9 @@ def test_switching_configurations_back_and_forth_resumes_each(real, tmp_path):
 def test_only_the_most_recent_other_configurations_are_kept(real, tmp_path):
     for k in range(5):
         time.sleep(0.05)  # file times are coarse (a few ms): keep the order unambiguous
-        t = trainer.Trainer(real, config(epochs=2))
+        t = new_trainer(real, epochs=2)
         store = checkpoints.Checkpoints(tmp_path / "ckpt", t, f"config-{k}", keep=1, keep_configurations=2)
         store.save(k)
-        if k == 3:  # a checkpoint of the layout before per-configuration folders
-            (tmp_path / "ckpt" / "ckpt-500.index").write_bytes(b"old")
     kept = sorted(p.name for p in (tmp_path / "ckpt").iterdir())
     assert kept == ["config-2", "config-3", "config-4"]  # this one and the two before it
 
@@ -99,12 +98,13 @@ def test_only_the_most_recent_other_configurations_are_kept(real, tmp_path):
 RESUME = """
 import sys
 import gan
+from gan.infra import params, sources
 from gan.training import checkpoints, trainer
 from tests.samples import sample_normal
-from tests.training.test_trainer import config
+from tests.training.test_trainer import new_trainer
 real = sample_normal(100, 0.0, 1.0, seed=3)
 for _ in range(2):  # save, then resume in a new trainer
-    store = checkpoints.Checkpoints(sys.argv[1], trainer.Trainer(real, config()), "fp", keep=2)
+    store = checkpoints.Checkpoints(sys.argv[1], new_trainer(real), "fp", keep=2)
     print(store.restore()[1]) if store.manager.checkpoints else store.save(0)
 """
 
@@ -133,14 +133,11 @@ def test_a_foreign_checkpoint_in_the_folder_is_not_resumed(real, tmp_path):
 
 
 def test_how_a_run_is_saved_is_not_part_of_what_it_must_match(real, tmp_path):
-    src = tmp_path / "code.py"
-    src.write_text("a = 1")
-    train = {"lr": 1e-3, "checkpoint_every": 500, "keep_checkpoints": 3}
+    p = params.load(ROOT / "params.yaml")
 
     def of(**changes):
-        return checkpoints.fingerprint(
-            real, checkpoints.settings({"train": {**train, **changes}, "model": {"d_hidden": 8}}), [src]
-        )
+        changed = {**p, "train": p["train"].model_copy(update=changes)}
+        return checkpoints.fingerprint(real, params.results_settings(changed), "code")
 
     assert of() == of(checkpoint_every=100, keep_checkpoints=1)
     assert of() != of(lr=2e-3)

@@ -1,13 +1,12 @@
 """The run's records (gan/training/recorder.py): what a stop stores, where, and what it
 refuses to store."""
 
-from gan.training import trainer
 from gan.training.recorder import GRID_POINTS, HISTORY
 from gan.training.tf_setup import tf
 
 import numpy as np
 
-from tests.training.test_trainer import config
+from tests.training.test_trainer import new_trainer
 
 
 def probe_of(t, **changes):
@@ -16,7 +15,7 @@ def probe_of(t, **changes):
 
 
 def test_a_due_stop_stores_a_row_in_history_order_and_a_frame(real):
-    t = trainer.Trainer(real, config(log_every=2, snapshot_every=3))
+    t = new_trainer(real, log_every=2, snapshot_every=3)
     seen = []
     assert t.recorder.record(6, probe_of(t), lambda fake: 0.25, lambda e, row: seen.append((e, row)))
     ((epoch, row),) = seen
@@ -27,20 +26,20 @@ def test_a_due_stop_stores_a_row_in_history_order_and_a_frame(real):
 
 
 def test_a_stop_that_is_not_due_stores_nothing(real):
-    t = trainer.Trainer(real, config(log_every=2, snapshot_every=3))
+    t = new_trainer(real, log_every=2, snapshot_every=3)
     assert t.recorder.record(5, probe_of(t), lambda fake: 0.0, None)
     assert np.isnan(t.recorder.history.numpy()).all() and not len(t.recorder.frames()["epoch"])
 
 
 def test_a_probe_that_is_not_finite_is_refused_and_not_stored(real):
-    t = trainer.Trainer(real, config())
+    t = new_trainer(real)
     bad = probe_of(t, loss_d=np.float32(np.nan))
     assert not t.recorder.record(0, bad, lambda fake: 0.0, None)
     assert np.isnan(t.recorder.history.numpy()).all() and not len(t.recorder.frames()["epoch"])
 
 
 def test_the_probe_noise_is_the_seeds_and_the_same_at_every_stop(real):
-    a, b = trainer.Trainer(real, config(seed=1)), trainer.Trainer(real, config(seed=2))
+    a, b = new_trainer(real, seed=1), new_trainer(real, seed=2)
     assert not np.array_equal(a.recorder.z_probe.numpy(), b.recorder.z_probe.numpy())
     before = a.recorder.z_probe.numpy().copy()
     a.run_epochs(tf.constant(2, tf.int64))

@@ -1,17 +1,16 @@
 """The step's mathematics (gan/training/step.py), run through a trainer: which
 variables one update moves, the averages (EMA, Lookahead) and R1."""
 
-from gan.training import trainer
 from gan.training.tf_setup import tf
 
 import numpy as np
 import pytest
 
-from tests.training.test_trainer import changed, config, weights
+from tests.training.test_trainer import changed, new_trainer, weights
 
 
 def test_a_step_changes_only_the_variables_it_should(real):
-    t = trainer.Trainer(real, config())
+    t = new_trainer(real)
     x, z = tf.constant(real[:30]), tf.random.uniform([30, 8], -1, 1, seed=0)
     g0, d0 = weights(t.generator), weights(t.discriminator)
     t.step.update_discriminator(x, t.generator(z))
@@ -23,18 +22,18 @@ def test_a_step_changes_only_the_variables_it_should(real):
 
 
 def test_initial_weights_are_standard_normal_and_seeded(real):
-    a, b = trainer.Trainer(real, config()), trainer.Trainer(real, config())
+    a, b = new_trainer(real), new_trainer(real)
     for wa, wb in zip(a.generator.get_weights(), b.generator.get_weights(), strict=True):
         assert np.array_equal(wa, wb)
-    c = trainer.Trainer(real, config(seed=2))
+    c = new_trainer(real, seed=2)
     assert not np.array_equal(a.generator.get_weights()[0], c.generator.get_weights()[0])
-    big = trainer.Trainer(real, config(d_hidden=4000)).discriminator.get_weights()[0]
+    big = new_trainer(real, d_hidden=4000).discriminator.get_weights()[0]
     assert abs(big.mean()) < 0.1 and abs(big.std() - 1) < 0.1
 
 
 def test_exported_generator_is_the_warmed_up_average_of_every_step(real):
     decay = 0.8
-    t = trainer.Trainer(real, config(ema_decay=decay))
+    t = new_trainer(real, ema_decay=decay)
     average = weights(t.generator)  # starts at G's initial weights ...
     for k in range(1, 6):
         x, z = tf.constant(real[30 * (k - 1) : 30 * k]), tf.random.normal([30, 8], seed=k)
@@ -48,7 +47,7 @@ def test_exported_generator_is_the_warmed_up_average_of_every_step(real):
 
 
 def test_average_decay_is_capped_at_ema_decay(real):
-    t = trainer.Trainer(real, config(ema_decay=0.7))
+    t = new_trainer(real, ema_decay=0.7)
     t.step.opt_g.iterations.assign(1000)  # long past the warm-up: the rate is ema_decay itself
     before, x, z = weights(t.generator), tf.constant(real[:30]), tf.random.normal([30, 8], seed=0)
     average = [a.numpy().copy() for a in t.step.ema]
@@ -60,7 +59,7 @@ def test_average_decay_is_capped_at_ema_decay(real):
 
 
 def test_without_an_average_g_itself_is_exported(real):
-    t = trainer.Trainer(real, config(ema_decay=0.0))
+    t = new_trainer(real, ema_decay=0.0)
     t.run_epochs(tf.constant(1, tf.int64))
     for got, want in zip(t.export_weights(), t.generator.get_weights(), strict=True):
         assert np.array_equal(got, want)
@@ -69,7 +68,7 @@ def test_without_an_average_g_itself_is_exported(real):
 def test_r1_adds_gamma_over_two_times_the_mean_squared_slope_of_d_at_real_samples(real):
     x = tf.constant(real[:30])
     fake = tf.constant(np.linspace(-2, 2, 30, dtype=np.float32)[:, None])
-    plain, r1 = trainer.Trainer(real, config()), trainer.Trainer(real, config(r1_gamma=0.5))
+    plain, r1 = new_trainer(real), new_trainer(real, r1_gamma=0.5)
     w_h, b_h, w_o, _ = (w.astype(np.float64) for w in r1.discriminator.get_weights())
     active = (real[:30].astype(np.float64) @ w_h + b_h) > 0
     slope = active @ (w_h[0] * w_o[:, 0])  # d logit / dx of a one-input ReLU layer
@@ -88,8 +87,8 @@ def test_r1_adds_gamma_over_two_times_the_mean_squared_slope_of_d_at_real_sample
 
 def test_lookahead_moves_the_slow_weights_alpha_of_the_way_every_k_steps(real):
     x, z = tf.constant(real[:30]), tf.random.stateless_normal([30, 8], seed=[1, 2])
-    fast = trainer.Trainer(real, config())
-    look = trainer.Trainer(real, config(lookahead_k=2, lookahead_alpha=0.25))
+    fast = new_trainer(real)
+    look = new_trainer(real, lookahead_k=2, lookahead_alpha=0.25)
     start = weights(look.generator) + weights(look.discriminator)
     look.step(x, z)  # step 1: no sync, the fast weights are plain Adam's
     fast.step(x, z)

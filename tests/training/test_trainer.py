@@ -10,18 +10,44 @@ EVERY_OPTION = dict(d_steps=2, g_init="linear_he", r1_gamma=0.1, lookahead_k=3, 
 
 
 def config(**overrides):
+    """The tutorial's loop (every option off), tiny: 6 epochs in batches of 30."""
     base = dict(
         d_hidden=8,
         g_input=8,
         g_hidden=4,
+        noise="uniform",
+        g_init="normal",
+        g_init_margin=3.0,
+        loss="minimax",
+        ema_decay=0.0,
+        d_steps=1,
         lr=5e-3,
+        d_lr_ratio=1.0,
+        beta_1=0.9,
+        lr_decay=0.0,
+        r1_gamma=0.0,
+        lookahead_k=0,
+        lookahead_alpha=0.5,
+        xla=False,
         batch_size=30,
         epochs=6,
-        seed=1,
         log_every=2,
         snapshot_every=3,
     )
     return trainer.Config(**{**base, **overrides})
+
+
+def new_trainer(real, seed=1, **overrides):
+    return trainer.Trainer(real, config(**overrides), seed)
+
+
+def epoch_reference(t):
+    """One epoch the slow, obvious way, to test the compiled loop against: eager, one
+    Python call per batch."""
+    order = tf.argsort(t.rng.uniform([t.n]), stable=True).numpy()
+    for start in range(0, t.n, t.cfg.batch_size):
+        t._train_on(order[start : start + t.cfg.batch_size])
+    t.epoch.assign_add(1)
 
 
 def kl_for(real):
@@ -54,10 +80,10 @@ def changed(before, after):
 
 def test_fast_loop_equals_the_per_batch_reference(real):
     """Same initial weights, same RNG stream: the in-graph loop and the eager loop agree."""
-    fast, slow = trainer.Trainer(real, config()), trainer.Trainer(real, config())
+    fast, slow = new_trainer(real), new_trainer(real)
     fast.run_epochs(tf.constant(3, tf.int64))
     for _ in range(3):
-        slow.epoch_reference()
+        epoch_reference(slow)
     assert int(fast.epoch.numpy()) == int(slow.epoch.numpy()) == 3
     for a, b in zip(
         fast.generator.get_weights() + fast.discriminator.get_weights(),
@@ -65,18 +91,16 @@ def test_fast_loop_equals_the_per_batch_reference(real):
         strict=True,
     ):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
-    assert not np.array_equal(
-        fast.generator.get_weights()[0], trainer.Trainer(real, config()).generator.get_weights()[0]
-    )
+    assert not np.array_equal(fast.generator.get_weights()[0], new_trainer(real).generator.get_weights()[0])
 
 
 @pytest.mark.parametrize("noise", ["uniform", "normal"])
 def test_fast_loop_equals_the_reference_with_several_d_steps(real, noise):
-    fast = trainer.Trainer(real, config(d_steps=3, noise=noise))
-    slow = trainer.Trainer(real, config(d_steps=3, noise=noise))
+    fast = new_trainer(real, d_steps=3, noise=noise)
+    slow = new_trainer(real, d_steps=3, noise=noise)
     fast.run_epochs(tf.constant(2, tf.int64))
     for _ in range(2):
-        slow.epoch_reference()
+        epoch_reference(slow)
     for a, b in zip(
         fast.generator.get_weights() + fast.discriminator.get_weights(),
         slow.generator.get_weights() + slow.discriminator.get_weights(),
@@ -87,55 +111,52 @@ def test_fast_loop_equals_the_reference_with_several_d_steps(real, noise):
 
 def test_fast_loop_equals_the_reference_with_every_convergence_option_on(real):
     options = {**EVERY_OPTION, "d_lr_ratio": 2.0, "beta_1": 0.5}
-    fast, slow = trainer.Trainer(real, config(**options)), trainer.Trainer(real, config(**options))
+    fast, slow = new_trainer(real, **options), new_trainer(real, **options)
     fast.run_epochs(tf.constant(4, tf.int64))
     for _ in range(4):
-        slow.epoch_reference()
+        epoch_reference(slow)
     for a, b in zip(fast.state()[:-1], slow.state()[:-1], strict=True):  # all but the RNG's own state
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
-    assert not np.array_equal(
-        fast.step.slow[0].numpy(), trainer.Trainer(real, config(**options)).step.slow[0].numpy()
-    )
+    assert not np.array_equal(fast.step.slow[0].numpy(), new_trainer(real, **options).step.slow[0].numpy())
 
 
 def test_d_steps_updates_d_that_many_times_per_batch(real):
-    t = trainer.Trainer(real, config(d_steps=3))
+    t = new_trainer(real, d_steps=3)
     t.run_epochs(tf.constant(2, tf.int64))  # 4 batches per epoch
     assert int(t.step.opt_d.iterations.numpy()) == 3 * 8 and int(t.step.opt_g.iterations.numpy()) == 8
 
 
 def test_d_steps_changes_the_run(real):
-    a, b = trainer.Trainer(real, config()), trainer.Trainer(real, config(d_steps=2))
+    a, b = new_trainer(real), new_trainer(real, d_steps=2)
     for t in (a, b):
         t.run_epochs(tf.constant(1, tf.int64))
     assert not np.array_equal(a.generator.get_weights()[0], b.generator.get_weights()[0])
 
 
 def test_normal_noise_feeds_the_generator_unbounded_inputs(real):
-    uniform = trainer.Trainer(real, config()).recorder.z_probe.numpy()
-    normal = trainer.Trainer(real, config(noise="normal")).recorder.z_probe.numpy()
+    uniform = new_trainer(real).recorder.z_probe.numpy()
+    normal = new_trainer(real, noise="normal").recorder.z_probe.numpy()
     assert np.abs(uniform).max() <= 1 and np.abs(normal).max() > 2.5
-    t = trainer.Trainer(real, config(noise="normal"))
+    t = new_trainer(real, noise="normal")
     assert np.abs(t._noise(5000).numpy()).max() > 2.5
 
 
 def test_partial_last_batch_is_kept(real):
     # 100 samples in batches of 30: 30, 30, 30, 10 -> four D and four G updates per epoch.
-    t = trainer.Trainer(real, config())
+    t = new_trainer(real)
     t.run_epochs(tf.constant(2, tf.int64))
     assert int(t.step.opt_d.iterations.numpy()) == int(t.step.opt_g.iterations.numpy()) == 8
 
 
 def test_one_trace_for_any_number_of_epochs(real):
-    t = trainer.Trainer(real, config())
+    t = new_trainer(real)
     for n in (1, 2, 3):
         t.run_epochs(tf.constant(n, tf.int64))
     assert t.run_epochs.experimental_get_tracing_count() == 1
 
 
 def test_fit_records_history_and_frames(real):
-    cfg = config(epochs=7)
-    t = trainer.Trainer(real, cfg)
+    t = new_trainer(real, epochs=7)
     rows = []
     result = trainer.fit(t, kl_for(real), on_row=lambda e, r: rows.append(e))
     assert result.epochs_done == 7 and not result.diverged
@@ -149,7 +170,7 @@ def test_fit_records_history_and_frames(real):
 
 
 def test_same_seed_same_run(real):
-    a, b = trainer.Trainer(real, config()), trainer.Trainer(real, config())
+    a, b = new_trainer(real), new_trainer(real)
     trainer.fit(a, kl_for(real))
     trainer.fit(b, kl_for(real))
     assert all(np.array_equal(x, y, equal_nan=True) for x, y in zip(a.state(), b.state(), strict=True))
@@ -160,24 +181,24 @@ def test_a_reseeded_trainer_runs_exactly_what_a_fresh_one_runs(real, xla):
     """A population reuses one trainer (one trace, one XLA compilation) seed after seed:
     after `reseed`, nothing of the previous run may leak into the next."""
     options = {**EVERY_OPTION, "noise": "normal", "xla": xla}
-    fresh = trainer.Trainer(real, config(seed=5, **options))
+    fresh = new_trainer(real, seed=5, **options)
     trainer.fit(fresh, kl_for(real))
-    reused = trainer.Trainer(real, config(seed=4, **options))
+    reused = new_trainer(real, seed=4, **options)
     trainer.fit(reused, kl_for(real))
     reused.reseed(5)
     trainer.fit(reused, kl_for(real))
-    assert reused.cfg.seed == 5
+    assert reused.seed == 5
     assert all(
         np.array_equal(x, y, equal_nan=True) for x, y in zip(fresh.state(), reused.state(), strict=True)
     )
     assert reused.advance.experimental_get_tracing_count() == 1
-    other = trainer.Trainer(real, config(seed=4, **options))
+    other = new_trainer(real, seed=4, **options)
     trainer.fit(other, kl_for(real))
     assert not np.array_equal(other.export_weights()[0], fresh.export_weights()[0])
 
 
 def test_divergence_stops_and_keeps_the_last_finite_state(real):
-    t = trainer.Trainer(real, config(epochs=6))
+    t = new_trainer(real, epochs=6)
     train_for_real = t._epochs
 
     def poisoned(n):  # trains, then (in the graph) breaks G once epoch 4 is passed
@@ -194,7 +215,7 @@ def test_divergence_stops_and_keeps_the_last_finite_state(real):
 
 
 def test_a_learning_rate_that_explodes_is_flagged_not_raised(real):
-    t = trainer.Trainer(real, config(lr=1e30))
+    t = new_trainer(real, lr=1e30)
     start = t.generator.get_weights()
     result = trainer.fit(t, kl_for(real))
     assert result.diverged and result.epochs_done == 0
@@ -202,7 +223,7 @@ def test_a_learning_rate_that_explodes_is_flagged_not_raised(real):
 
 
 def test_interrupt_after_a_stop_keeps_it(real):
-    t = trainer.Trainer(real, config(epochs=6))
+    t = new_trainer(real, epochs=6)
 
     def on_epochs(epoch):
         if epoch == 4:
@@ -214,7 +235,7 @@ def test_interrupt_after_a_stop_keeps_it(real):
 
 
 def test_interrupt_before_a_stop_is_recorded_rolls_back(real):
-    t = trainer.Trainer(real, config(epochs=6))
+    t = new_trainer(real, epochs=6)
     with pytest.raises(KeyboardInterrupt):
         trainer.fit(t, interrupting_kl(real, on_call=3))
     assert int(t.epoch.numpy()) == 2  # rows for 0 and 2 are in; 3's is not
@@ -223,9 +244,9 @@ def test_interrupt_before_a_stop_is_recorded_rolls_back(real):
 
 def test_interrupted_then_continued_run_equals_the_uninterrupted_one(real):
     """The rollback restores the RNG too: continuing gives the uninterrupted run."""
-    whole = trainer.Trainer(real, config(epochs=6))
+    whole = new_trainer(real, epochs=6)
     trainer.fit(whole, kl_for(real))
-    t = trainer.Trainer(real, config(epochs=6))
+    t = new_trainer(real, epochs=6)
     with pytest.raises(KeyboardInterrupt):
         trainer.fit(t, interrupting_kl(real, on_call=3))
     trainer.fit(t, kl_for(real))
@@ -237,13 +258,13 @@ def test_interrupted_then_continued_run_equals_the_uninterrupted_one(real):
 
 
 def test_the_learning_rates_decay_linearly_to_zero_over_the_last_share_of_epochs(real):
-    t = trainer.Trainer(real, config(epochs=10, lr_decay=0.4))
+    t = new_trainer(real, epochs=10, lr_decay=0.4)
     scales = []
     for epoch in range(11):
         t.epoch.assign(epoch)
         scales.append(float(t.lr_scale()))
     assert scales == pytest.approx([1, 1, 1, 1, 1, 1, 1.0, 0.75, 0.5, 0.25, 0.0])
-    assert trainer.Trainer(real, config()).lr_scale() == 1.0  # off: a plain constant
+    assert new_trainer(real).lr_scale() == 1.0  # off: a plain constant
 
 
 @pytest.mark.parametrize("init", ["linear", "linear_he"])
@@ -264,7 +285,7 @@ def test_a_linear_start_leaves_every_hidden_unit_of_g_on_and_its_output_centred(
 def test_an_interrupt_while_logging_epoch_0_keeps_its_frame(real):
     """The log call comes after the row and the frame are stored: a SIGTERM during
     dvclive's write at epoch 0 once saved a checkpoint with row 0 but no frame 0."""
-    t = trainer.Trainer(real, config())
+    t = new_trainer(real)
 
     def interrupted(epoch, row):
         raise KeyboardInterrupt
