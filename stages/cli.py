@@ -1,14 +1,13 @@
 """What every stage does around its work: a first line saying which instruction set it
-computes at (so a run whose bytes differ can be explained), and bad input as one clear
-line with exit code 2."""
+computes at (so a run whose bytes differ can be explained), bad input as one clear line
+with exit code 2, and SIGTERM (a killed `dvc repro`, a CI timeout) handled as Ctrl-C."""
 
 from __future__ import annotations
 
 import os
 import signal
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 from gan.infra import cpu_pin
@@ -23,28 +22,18 @@ def run(
     With `skip_teardown`, leave at once after success: TensorFlow's
     interpreter teardown takes 1-2 s and does nothing for us (every output is already
     written, flushed and renamed into place)."""
-    print(f"{Path(sys.argv[0]).stem}: {cpu_pin.describe()}", flush=True)
+    stage = Path(sys.argv[0]).stem
+    print(f"{stage}: {cpu_pin.describe()}", flush=True)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # raises KeyboardInterrupt
     try:
         main()
     except (ParamsError, DataError, FileNotFoundError, *errors) as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(2)
+    except KeyboardInterrupt:
+        print(f"\n{stage}: interrupted; nothing half-written is left; run `dvc repro` again", file=sys.stderr)
+        sys.exit(130)
     if skip_teardown:
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(0)
-
-
-def _raise_interrupt(signum, frame):
-    raise KeyboardInterrupt(f"signal {signum}")
-
-
-@contextmanager
-def interrupt_on_sigterm() -> Iterator[None]:
-    """SIGTERM (a killed `dvc repro`, a CI timeout) raises KeyboardInterrupt inside, as
-    Ctrl-C does, so a stage stops the way it stops on Ctrl-C."""
-    previous = signal.signal(signal.SIGTERM, _raise_interrupt)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)

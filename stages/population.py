@@ -22,7 +22,7 @@ from gan.population import cluster, seed_run
 from gan.stats import evaluation, pass_rates
 
 from stages import paths
-from stages.cli import interrupt_on_sigterm, run
+from stages.cli import run
 
 
 def main() -> None:
@@ -45,20 +45,12 @@ def main() -> None:
             flush=True,
         )
 
-    done: list[dict] = []
-    try:
-        with interrupt_on_sigterm(), cluster.connect(workers) as client:
-            null = cluster.once(client, seed_run.null_for, p, real)
-            rows = cluster.run_seeds(
-                client, seed_run.train_and_score, seeds, on_row=progress, p=p, real=real, null=null
-            )
-    except KeyboardInterrupt:
-        print(
-            f"\npopulation: interrupted after {len(done)} of {len(seeds)} seeds; the last "
-            f"population is kept in place; run `dvc repro` to start it again",
-            file=sys.stderr,
+    done: list[dict] = []  # an interrupt (Ctrl-C, SIGTERM) keeps the last population in place
+    with cluster.connect(workers) as client:
+        null = client.submit(seed_run.null_for, p, real, pure=False)  # once, sent to every task
+        rows = cluster.run_seeds(
+            client, seed_run.train_and_score, seeds, on_row=progress, p=p, real=real, null=null
         )
-        sys.exit(130)
 
     import pandas as pd
 

@@ -18,7 +18,7 @@ import time
 from gan.infra import cpu_pin, data, files, params, sources
 
 from stages import paths
-from stages.cli import interrupt_on_sigterm, run
+from stages.cli import run
 
 
 def main() -> None:
@@ -90,8 +90,7 @@ def main() -> None:
         bar.set_postfix(loss_d=f"{h[0]:.3f}", loss_g=f"{h[1]:.3f}", kl=f"{h[2]:.3f}", refresh=False)
 
     try:
-        with interrupt_on_sigterm():
-            result = runs.train(p, real, trainer, save_checkpoint=store.save, on_row=log_row, on_epochs=show)
+        result = runs.train(p, real, trainer, save_checkpoint=store.save, on_row=log_row, on_epochs=show)
     except KeyboardInterrupt:
         if bar is not None:
             bar.close()

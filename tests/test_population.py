@@ -5,6 +5,9 @@ worker that computes otherwise or of a scheduler that does not answer."""
 import csv
 import io
 import json
+import signal
+import subprocess
+import sys
 import time
 
 from gan.stats import evaluation
@@ -12,7 +15,7 @@ from gan.stats import evaluation
 import pytest
 import yaml
 
-from tests.pipeline import TINY, dvc
+from tests.pipeline import TINY, dvc, env
 
 pytestmark = pytest.mark.slow
 
@@ -126,4 +129,27 @@ def test_an_unreachable_scheduler_is_one_line_not_a_hang(workspace):
     assert done.returncode != 0 and time.monotonic() - started < 60
     assert "error: no Dask scheduler answers at tcp://127.0.0.1:9" in done.stderr, done.stderr
     assert "Traceback" not in done.stderr
+    assert population(workspace) == before
+
+
+def test_sigterm_stops_the_population_with_one_line_and_keeps_the_last_one(workspace):
+    """A killed `dvc repro` (SIGTERM) says the stage was interrupted: no traceback, no
+    multiprocessing noise, the last population in place."""
+    before = population(workspace)
+    stage = subprocess.Popen(
+        [sys.executable, "-m", "stages.population"],
+        cwd=workspace,
+        env=env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    while "seeds" not in (line := stage.stdout.readline()):  # the workers are starting
+        assert line, "the stage ended before it started its workers"
+    stage.send_signal(signal.SIGTERM)
+    _, err = stage.communicate(timeout=60)
+    assert stage.returncode == 130, err
+    assert err.strip().splitlines() == [
+        "population: interrupted; nothing half-written is left; run `dvc repro` again"
+    ], err
     assert population(workspace) == before

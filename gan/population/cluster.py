@@ -176,8 +176,3 @@ def run_seeds(
         if on_row:
             on_row(row)
     return sorted(rows, key=lambda row: row["seed"])
-
-
-def once(client: Any, function: Callable[..., Any], *args: Any) -> Any:
-    """function(*args) computed once on a worker, as a Future other tasks can take."""
-    return client.submit(function, *args, pure=False)

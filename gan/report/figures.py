@@ -13,7 +13,7 @@ import matplotlib
 matplotlib.use("Agg")
 from gan.infra import files
 from gan.stats.distributions import Mixture
-from gan.stats.evaluation import view_grid
+from gan.stats.evaluation import FLAGS, view_grid
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -22,6 +22,11 @@ import seaborn as sns
 
 REAL, FAKE, DISC = "tab:blue", "tab:red", "tab:green"
 LN4, LN_HALF = math.log(4.0), math.log(0.5)
+FLAG_NAMES = {
+    "mode_collapse": "MODE COLLAPSE",
+    "discriminator_blind": "BLIND DISCRIMINATOR",
+    "diverged": "DIVERGED",
+}
 
 
 def save(fig: plt.Figure, path: str | Path, dpi: int = 100) -> None:
@@ -76,15 +81,7 @@ def density(real: np.ndarray, fake: np.ndarray, dist: Mixture) -> plt.Figure:
 def verdict(metrics: dict) -> tuple[str, str]:
     """The run's verdict and flags as a figure's headline, and its colour: the losses and
     D's outputs can sit at their equilibrium values while the generator is wrong."""
-    flags = [
-        name
-        for key, name in (
-            ("mode_collapse", "MODE COLLAPSE"),
-            ("discriminator_blind", "BLIND DISCRIMINATOR"),
-            ("diverged", "DIVERGED"),
-        )
-        if metrics.get(key)
-    ]
+    flags = [FLAG_NAMES[key] for key in FLAGS if metrics.get(key)]
     ok = bool(metrics.get("indistinguishable")) and not flags
     text = (
         f"verdict: {'indistinguishable from' if metrics.get('indistinguishable') else 'DISTINGUISHABLE from'}"

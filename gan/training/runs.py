@@ -7,6 +7,7 @@ functions, so that the population's row of train.seed is the pipeline's own run.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -69,35 +70,30 @@ class Networks:
     @classmethod
     def of(cls, run: Trainer) -> Networks:
         """From a trainer in memory, through the functions `train` exports (so the same
-        numbers), built once per process and given this run's weights."""
-        g, d = _exported(run)
+        numbers), built once per process for these sizes and given this run's weights."""
+        g, d = _exported(run.cfg.g_input, run.cfg.g_hidden, run.cfg.d_hidden)
 
-        def generator_of(weights: list[np.ndarray]) -> Callable[[np.ndarray], np.ndarray]:
-            def generate(z: np.ndarray) -> np.ndarray:
-                g.set_weights(weights)
-                return g.serve(z=z)["x"].numpy()
+        def weighted(net, weights, call):
+            def with_weights(x: np.ndarray) -> np.ndarray:
+                net.set_weights(weights)
+                return call(x).numpy()
 
-            return generate
+            return with_weights
 
-        def logit(x: np.ndarray) -> np.ndarray:
-            d.set_weights(d_weights)
-            return d.logit(x=x)["logit"].numpy()
-
-        d_weights = run.discriminator.get_weights()
-        return cls(generator_of(run.export_weights()), generator_of(run.generator.get_weights()), logit)
-
-
-_EXPORTED: dict[Any, Any] = {}
-
-
-def _exported(run: Trainer) -> tuple[Any, Any]:
-    key = tuple(w.shape for w in run.generator.get_weights() + run.discriminator.get_weights())
-    if key not in _EXPORTED:
-        _EXPORTED[key] = (
-            export.generator_net(run.generator.get_weights()),
-            export.discriminator_net(run.discriminator.get_weights()),
+        return cls(
+            weighted(g, run.export_weights(), lambda z: g.serve(z=z)["x"]),
+            weighted(g, run.generator.get_weights(), lambda z: g.serve(z=z)["x"]),
+            weighted(d, run.discriminator.get_weights(), lambda x: d.logit(x=x)["logit"]),
         )
-    return _EXPORTED[key]
+
+
+@functools.cache
+def _exported(g_input: int, g_hidden: int, d_hidden: int) -> tuple[Any, Any]:
+    def zeros(n_in: int, n_hidden: int) -> list[np.ndarray]:
+        shapes = [(n_in, n_hidden), (n_hidden,), (n_hidden, 1), (1,)]
+        return [np.zeros(shape, np.float32) for shape in shapes]
+
+    return export.generator_net(zeros(g_input, g_hidden)), export.discriminator_net(zeros(1, d_hidden))
 
 
 def score(
