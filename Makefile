@@ -53,7 +53,7 @@ check-metrics: setup
 	$(BIN)/python -m tools.check_metrics --baseline $(BASELINE)
 
 # Every experiment's knobs and headline metrics (all columns: .venv/bin/dvc exp show --md);
-# ARGS go to `dvc exp show` (ARGS="-A": the experiments of every commit)
+# ARGS go to tools/show.py (ARGS="--num 5": the experiments of the last 5 commits too)
 show: setup
 	$(BIN)/python -m tools.show $(ARGS)
 
