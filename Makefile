@@ -64,12 +64,13 @@ cpu: setup
 	$(BIN)/python -m tools.cpu
 
 # A grid of configurations as DVC experiments, each with its own population (tools/sweep.py):
-# GRID in `dvc exp run -S` syntax, e.g. GRID="train.lr=1.0e-4,5.0e-3 train.d_steps=1,5"
+# GRID in `dvc exp run -S` syntax, e.g. GRID="train.lr=1.0e-4,5.0e-3 train.d_steps=1,5".
+# The report goes to sweep-report/ (ignored by git); OUT=reports/sweep replaces the committed one
 sweep: setup
-	$(BIN)/python -m tools.sweep $(GRID)
+	$(BIN)/python -m tools.sweep $(if $(OUT),--out $(OUT)) $(GRID)
 
 sweep-report: setup
-	$(BIN)/python -m tools.sweep --report
+	$(BIN)/python -m tools.sweep --report $(if $(OUT),--out $(OUT))
 
 # A Dask cluster for populations on many hosts (tools/dask_cluster.py), each host in a
 # checkout of the same commit: `make scheduler` on one, `make worker SCHEDULER=tcp://HOST:8786`
