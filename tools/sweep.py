@@ -4,19 +4,27 @@
     make sweep                                 # the default grid (learning rates) here
     make sweep GRID="train.lr=1.0e-4,5.0e-3 train.d_steps=1,5"   # any grid, DVC's syntax
     make sweep-report                          # the report alone (experiments of HEAD)
+    make sweep OUT=reports/sweep               # the report into the committed folder
 
 On one machine the grid is queued with `dvc exp run --queue -S ...` (DVC expands the
 grid) and run one experiment at a time with `dvc exp run --run-all`: each population
 already uses every core, or the Dask cluster of DASK_SCHEDULER_ADDRESS. On many machines
 (.github/workflows/sweep.yml) each job runs one configuration, `--one`, and pushes it
 with `dvc exp push`; a last job pulls them all, `--pull`, and writes the report.
-The report, reports/sweep/: results.md (a table), results.json, pass_rates.png.
+
+The report (results.md, a table; results.json; pass_rates.png) lists the experiments of
+the grid just run (`--report` and `--pull`: every experiment of HEAD). It goes to
+sweep-report/, which git ignores: an ad-hoc sweep leaves the committed reports/sweep/
+(the default grid's, docs/sweeps.md) and `git status` alone; `--out reports/sweep`
+replaces it on purpose. Its files depend only on the experiments listed.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -24,7 +32,9 @@ from pathlib import Path
 from gan.infra import files
 from gan.report import experiments, tables
 
-OUT = Path("reports/sweep")
+OUT = Path("sweep-report")  # git ignores it; the committed report is reports/sweep/
+# what `dvc exp run --queue` prints for each experiment it queues (DVC 3.67)
+QUEUED = re.compile(r"^Queued experiment '([^']+)'", re.MULTILINE)
 # The learning rates the convergence issue asks about, and 0.05, which fails (flagged).
 GRID = ["train.lr=1.0e-4,5.0e-4,2.0e-3,5.0e-3,5.0e-2"]
 # DVC's queue workers start `dvc` by name: the venv's bin folder must be on PATH.
@@ -78,10 +88,16 @@ def settings(grid: list[str]) -> list[str]:
     return [arg for item in grid for arg in ("-S", item)]
 
 
-def run_grid(grid: list[str], jobs: int) -> None:
+def run_grid(grid: list[str], jobs: int) -> list[str]:
+    """Queue the grid and run the queue; the names of the grid's experiments."""
     refuse_unfit_checkout(push=False)
-    dvc("exp", "run", "--queue", *settings(grid), quiet=False)
+    queued = dvc("exp", "run", "--queue", *settings(grid))
+    print(queued, end="", flush=True)
+    names = QUEUED.findall(queued)
+    if not names:
+        sys.exit("error: `dvc exp run --queue` named no queued experiment (see its output above)")
     dvc("exp", "run", "--run-all", "-j", str(jobs), quiet=False)
+    return names
 
 
 def run_one(grid: list[str], name: str | None) -> None:
@@ -91,18 +107,30 @@ def run_one(grid: list[str], name: str | None) -> None:
     dvc("exp", "push", "origin", *([name] if name else ["--rev", "HEAD"]), quiet=False)
 
 
-def report() -> list[dict]:
+def report(names: list[str] | None = None, out: Path = OUT) -> list[dict]:
+    """The report of the experiments `names` (of HEAD; all of them if None), in `out`."""
     import dvc.api
+    import matplotlib.pyplot as plt
 
-    table = experiments.rows(dvc.api.exp_show())
-    OUT.mkdir(parents=True, exist_ok=True)
+    # not `Created`: DVC spells it by the day the report is made ('07:59 AM', then 'Dec 03')
+    table = [{k: v for k, v in row.items() if k != "Created"} for row in experiments.rows(dvc.api.exp_show())]
+    if names is not None:
+        table = [row for row in table if row["name"] in names]
+        missing = [name for name in names if name not in {row["name"] for row in table}]
+        if missing:
+            print(f"not finished, not in the report: {', '.join(missing)}", file=sys.stderr)
+        if not table:
+            sys.exit("error: no experiment of the grid finished: no report")
     text = tables.markdown(table, experiments.columns(table))
-    (OUT / "results.md").write_text(text)
-    files.write_json(OUT / "results.json", {"experiments": table})
+    files.write_bytes(out / "results.md", text.encode())
+    files.write_json(out / "results.json", {"experiments": table})
     fig = experiments.figure(table)
-    fig.savefig(OUT / "pass_rates.png", dpi=110)
+    png = io.BytesIO()
+    fig.savefig(png, format="png", dpi=110, metadata={"Software": None})  # no version: the same bytes
+    plt.close(fig)
+    files.write_bytes(out / "pass_rates.png", png.getvalue())
     print(text, end="")
-    print(f"report: {OUT}/results.md, results.json, pass_rates.png")
+    print(f"report: {out}/results.md, results.json, pass_rates.png")
     return table
 
 
@@ -119,17 +147,24 @@ def main() -> None:
     parser.add_argument(
         "--pull", action="store_true", help="pull every pushed experiment of HEAD from origin, then report"
     )
-    parser.add_argument("--report", action="store_true", help="only the report")
+    parser.add_argument("--report", action="store_true", help="only the report, of every experiment of HEAD")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=OUT,
+        help=f"the report's folder (default: {OUT}/, ignored by git; the committed one is reports/sweep)",
+    )
     args = parser.parse_args()
     if args.one:
         run_one(args.grid, args.name)
         return
+    names = None
     if args.pull:
         refuse_unfit_checkout(push=False)
         dvc("exp", "pull", "origin", "--no-cache", quiet=False)
     elif not args.report:
-        run_grid(args.grid or GRID, args.jobs)
-    report()
+        names = run_grid(args.grid or GRID, args.jobs)
+    report(names, args.out)
 
 
 if __name__ == "__main__":

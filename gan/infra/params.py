@@ -24,6 +24,16 @@ class ParamsError(ValueError):
     """A params.yaml problem, phrased for the person who wrote the file."""
 
 
+class _Inconsistent(ValueError):
+    """A check across keys of a section, failed: it names the key to change (a model
+    validator's error has no key of its own, and pydantic would quote the whole
+    section as the value it got)."""
+
+    def __init__(self, key: str, message: str, got: Any):
+        super().__init__(message)
+        self.key, self.got = key, got
+
+
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -50,12 +60,20 @@ class DataParams(_Section):
 
     @model_validator(mode="after")
     def _mixture_is_consistent(self) -> DataParams:
-        if not len(self.mixture_means) == len(self.mixture_stds) == len(self.mixture_weights):
-            raise ValueError("data.mixture_means, mixture_stds and mixture_weights must have the same length")
+        components = len(self.mixture_means)
+        for key in ("mixture_stds", "mixture_weights"):
+            if len(getattr(self, key)) != components:
+                raise _Inconsistent(
+                    key,
+                    f"must have the same length as data.mixture_means ({components} components)",
+                    getattr(self, key),
+                )
         if any(s <= 0 for s in self.mixture_stds):
-            raise ValueError("data.mixture_stds must all be > 0")
+            raise _Inconsistent("mixture_stds", "must all be > 0", self.mixture_stds)
         if any(w < 0 for w in self.mixture_weights) or sum(self.mixture_weights) <= 0:
-            raise ValueError("data.mixture_weights must be >= 0 with a positive sum")
+            raise _Inconsistent(
+                "mixture_weights", "must all be >= 0, with a positive sum", self.mixture_weights
+            )
         return self
 
 
@@ -108,10 +126,11 @@ class EvaluateParams(_Section):
         # A generator off on one metric ties with the null samples that top each of the
         # five metrics, so its joint p-value is at least 5 / (null_repeats + 1).
         if (self.null_repeats + 1) * self.level < 5:
-            raise ValueError(
-                f"evaluate.null_repeats ({self.null_repeats}) is too small for evaluate.level "
-                f"({self.level}): a generator off on one metric could never be rejected; use "
-                f"at least {math.ceil(5 / self.level) - 1}"
+            raise _Inconsistent(
+                "null_repeats",
+                f"too small for evaluate.level ({self.level}): a generator off on one metric "
+                f"could never be rejected; use at least {math.ceil(5 / self.level) - 1}",
+                self.null_repeats,
             )
         return self
 
@@ -254,9 +273,13 @@ def parse_section(raw: dict[str, Any], name: str, source: str = "params.yaml") -
 
 def problems(exc: ValidationError, prefix: str = "") -> str:
     """pydantic's errors as one line, each naming its full key (`train.lr`) and, unless the
-    key is missing, the value it got."""
+    key is missing, the value it got; a check across keys names the key it blames."""
     found = []
     for err in exc.errors():
+        cause = (err.get("ctx") or {}).get("error")
+        if isinstance(cause, _Inconsistent):
+            found.append(f"{prefix}.{cause.key}: {cause} (got {cause.got!r})")
+            continue
         key = ".".join(filter(None, [prefix, *map(str, err["loc"])])) or "rules"
         got = f" (got {err['input']!r})" if err["type"] != "missing" else ""
         found.append(f"{key}: {err['msg']}{got}")

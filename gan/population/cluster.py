@@ -74,6 +74,27 @@ def scheduler_address() -> str | None:
     return dask.config.get("scheduler-address", None)
 
 
+def check_address(address: str) -> None:
+    """Refuse at once what cannot be a scheduler's address: Dask would try to connect to
+    'foo' until the timeout, and report a timeout."""
+    scheme, sep, rest = address.partition("://")
+    host, colon, port = rest.rpartition(":")
+    if (
+        scheme in ("tcp", "tls")
+        and sep
+        and colon
+        and host.strip("[]")
+        and not any(c.isspace() or c in "/?#@" for c in rest)
+        and port.isdigit()
+        and 0 < int(port) < 65536
+    ):
+        return
+    raise ClusterError(
+        f"DASK_SCHEDULER_ADDRESS (Dask's scheduler-address) is {address!r}: expected "
+        "tcp://HOST:PORT, e.g. tcp://10.0.0.5:8786; unset it to use this machine's cores"
+    )
+
+
 @contextmanager
 def connect(workers: int, address: str | None = None) -> Iterator[Any]:
     """A checked dask Client: on the scheduler at `address` (default: Dask's config,
@@ -86,6 +107,7 @@ def connect(workers: int, address: str | None = None) -> Iterator[Any]:
     cluster = client = None
     try:
         if address:
+            check_address(address)
             try:
                 client = Client(address, timeout=CONNECT_TIMEOUT_S)
             except (OSError, TimeoutError, ValueError) as exc:

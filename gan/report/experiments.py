@@ -34,12 +34,12 @@ def _value(value: Any) -> Any:
     return value
 
 
-def rows(shown: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One row per experiment and per commit that has metrics (not the workspace), named
-    by the experiment's name or the commit's short hash."""
+def rows(shown: list[dict[str, Any]], workspace: bool = False) -> list[dict[str, Any]]:
+    """One row per experiment and per commit that has metrics (the workspace too if asked,
+    named `workspace`), named by the experiment's name or the commit's short hash."""
     out = []
     for entry in shown:
-        if entry.get("rev") == "workspace" or (
+        if (entry.get("rev") == "workspace" and not workspace) or (
             entry.get("pass_rate") is None and entry.get("p_value") is None
         ):
             continue
@@ -60,37 +60,53 @@ def columns(table: list[dict[str, Any]]) -> list[tuple[str, str]]:
     return [("name", "experiment"), *[(key, key) for key in varying_params(table)], *METRICS]
 
 
+def _label(row: dict[str, Any], keys: list[str], width: int = 40) -> str:
+    """An experiment's tick label: the params that vary and its name, wrapped."""
+    import textwrap
+
+    words = [f"{key.split('.')[-1]}={row.get(key)}" for key in keys] + [f"({row['name']})"]
+    return textwrap.fill(" ".join(words), width=width, break_long_words=False, break_on_hyphens=False)
+
+
 def figure(table: list[dict[str, Any]]):
-    """Each experiment's pass rate with its 95% Wilson interval, failures split by kind."""
+    """Each experiment's pass rate with its 95% Wilson interval, failures split by kind.
+    The figure is sized from its labels (wrapped at 40 characters), so neither they nor
+    the counts on the right are cut off, however many params vary."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(8, 0.45 * len(table) + 1.6), layout="constrained")
+    keys = varying_params(table)
+    labels = [_label(row, keys) for row in table]
+    counts = [
+        f"{100 * row['pass_rate']:.0f}%, flagged {row.get('flagged')}, silent {row.get('silent')}"
+        if row.get("pass_rate") is not None
+        else "no population"
+        for row in table
+    ]
+    lines = sum(max(1, label.count("\n") + 1) for label in labels)
+    widest = max((len(line) for label in labels for line in label.splitlines()), default=0)
+    # 10-point tick labels are at most about 0.085 inch a character; 5 inches for the data
+    width = 0.5 + 0.085 * widest + 5.0 + 0.075 * max((len(c) for c in counts), default=0)
+    height = 1.9 + 0.2 * lines + 0.25 * len(table)
+    fig, ax = plt.subplots(figsize=(width, height), layout="constrained")
     for y, row in enumerate(table):
         rate = row.get("pass_rate")
         if rate is None:
             continue
         ax.plot([row["pass_rate_low"], row["pass_rate_high"]], [y, y], color="grey", lw=3)
         ax.plot(rate, y, "o", color="tab:green" if rate >= 0.9 else "tab:orange", ms=8)
-        ax.annotate(
-            f"{100 * rate:.0f}%, flagged {row.get('flagged')}, silent {row.get('silent')}",
-            (1.02, y),
-            va="center",
-            fontsize=8,
-            xycoords=("axes fraction", "data"),
-        )
-    keys = varying_params(table)
-    ax.set_yticks(
-        range(len(table)),
-        [" ".join(f"{k.split('.')[-1]}={row.get(k)}" for k in keys) + f" ({row['name']})" for row in table],
-    )
-    ax.invert_yaxis()
+    ax.set_yticks(range(len(table)), labels)
+    ax.set_ylim(len(table) - 0.5, -0.5)  # the first experiment on top
+    right = ax.twinx()  # the counts as tick labels: inside the layout, unlike annotations
+    right.set_ylim(ax.get_ylim())
+    right.set_yticks(range(len(table)), counts, fontsize=8)
+    right.tick_params(length=0)
     ax.axvline(0.9, color="black", lw=0.8, ls=":")
     ax.set(
         xlim=(0, 1),
-        xlabel="share of training seeds whose generator passes the verdict (95% Wilson interval)",
+        xlabel="share of training seeds whose generator passes the verdict\n(95% Wilson interval)",
         title="Pass rate per configuration (dotted: 90%)",
     )
     ax.grid(alpha=0.3, axis="x")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from pathlib import Path
 
 import matplotlib
@@ -91,9 +92,29 @@ def verdict(metrics: dict) -> tuple[str, str]:
 
 
 def stamp(fig: plt.Figure, metrics: dict) -> plt.Figure:
-    """Put the run's verdict (and flags) above a figure."""
+    """Put the run's verdict (and flags) above a figure, on as many lines as the figure's
+    width needs (the 5.5-inch Q-Q plot cannot hold a verdict with a flag on one)."""
     text, colour = verdict(metrics)
-    fig.suptitle(text, color=colour, fontsize=10)
+    title = fig.suptitle(text, color=colour, fontsize=10)
+    renderer = fig.canvas.get_renderer()
+    room = 0.96 * fig.bbox.width
+
+    def fits(line: str) -> bool:
+        title.set_text(line)
+        return title.get_window_extent(renderer).width <= room
+
+    # broken between words, never inside the p-value or a flag, a ';' ending its line
+    head, *flags = text.split("; ")
+    pieces = [(" ", word) for word in re.findall(r"\(p = [^)]*\)|\S+", head)] + [("; ", f) for f in flags]
+    lines: list[str] = []
+    for separator, piece in pieces:
+        if lines and fits(lines[-1] + separator + piece):
+            lines[-1] += separator + piece
+        else:
+            if lines:
+                lines[-1] += separator.rstrip()
+            lines.append(piece)
+    title.set_text("\n".join(lines))
     return fig
 
 

@@ -1,3 +1,5 @@
+import difflib
+
 from gan.infra import params
 
 import pytest
@@ -145,3 +147,34 @@ def test_the_tutorial_setup_gives_back_every_setting_of_the_tutorial():
 def test_population_seeds_are_ranges_and_lists(tmp_path, text, seeds):
     path = write(tmp_path, with_change("population", "seeds", text))
     assert params.load(path, "population")["population"].seeds == tuple(seeds)
+
+
+def changed_lines(before: str, after: str) -> list[str]:
+    diff = difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
+    return [line for line in diff if line[:1] in "+-" and not line.startswith(("---", "+++"))]
+
+
+@pytest.mark.parametrize(
+    "override, lines",
+    [
+        (
+            f"train.epochs={GOOD['train']['epochs'] + 1}",
+            [f"-  epochs: {GOOD['train']['epochs']}", f"+  epochs: {GOOD['train']['epochs'] + 1}"],
+        ),
+        (
+            "data.mixture_means=[-1.0,3.0]",
+            [*(f"-  - {v}" for v in GOOD["data"]["mixture_means"]), "+  - -1.0", "+  - 3.0"],
+        ),
+    ],
+)
+def test_dvc_exp_run_set_param_changes_only_the_key_it_sets(tmp_path, override, lines):
+    """`dvc exp run -S` rewrites params.yaml with ruamel through dvc.utils.hydra's
+    apply_overrides, every list in block style: params.yaml is written in that form, so an
+    experiment's diff shows only the key it set (and every comment stays)."""
+    from dvc.utils.hydra import apply_overrides
+
+    original = open("params.yaml").read()
+    copy = tmp_path / "params.yaml"
+    copy.write_text(original)
+    apply_overrides(str(copy), [override])
+    assert changed_lines(original, copy.read_text()) == lines

@@ -1,4 +1,11 @@
+import io
+import warnings
+
 from gan.report import experiments
+
+import pytest
+
+from tests.report.test_figures import cut_off
 
 # What dvc.api.exp_show() returns (DVC 3.67): flat rows, booleans as strings, counts as floats.
 SHOWN = [
@@ -67,3 +74,29 @@ def test_figure_draws_one_interval_per_experiment():
     ax = fig.axes[0]
     assert [t.get_text() for t in ax.get_yticklabels()] == ["lr=0.0005 (abc1234)", "lr=0.05 (lr-big)"]
     assert len(ax.lines) == 2 * 2 + 1  # interval and point per experiment, the 90% line
+
+
+@pytest.mark.parametrize("experiments_, params_", [(1, 1), (2, 6), (8, 3), (30, 2)])
+def test_figure_fits_its_labels_without_a_layout_warning(experiments_, params_):
+    """Long param names and values, many experiments: constrained_layout still applies
+    (no 'axes sizes collapsed to zero' warning) and nothing is cut off."""
+    base = experiments.rows(SHOWN)
+    table = []
+    for i in range(experiments_):
+        row = dict(base[i % len(base)], name=f"a-long-experiment-name-{i}")
+        row.update({f"train.a_long_param_name_{k}": f"value_{i}_{k}_abcdefgh" for k in range(params_)})
+        table.append(row)
+    import matplotlib.pyplot as plt
+
+    plt.close("all")  # other tests' figures: not this test's warning
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fig = experiments.figure(table)
+        fig.savefig(io.BytesIO(), format="png", dpi=110)
+        assert not cut_off(fig)
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    plt.close(fig)
+    assert len(labels) == experiments_
+    varies = experiments_ > 1  # one experiment: no param varies, its name alone
+    assert all((f"a_long_param_name_{params_ - 1}=" in label) == varies for label in labels)
+    assert all(f"a-long-experiment-name-{i}" in label for i, label in enumerate(labels))

@@ -92,7 +92,49 @@ def test_the_verdict_and_flags_head_the_figures():
     text, colour = figures.verdict(bad)
     assert "DISTINGUISHABLE" in text and "BLIND DISCRIMINATOR" in text and colour == "tab:red"
     fig = figures.stamp(figures.qq(np.zeros(10), np.linspace(-1, 1, 10), N01), bad)
-    assert fig.get_suptitle() == text
+    assert fig.get_suptitle().replace("\n", " ") == text  # on as many lines as it needs
+
+
+def cut_off(fig) -> bool:
+    """Whether anything the figure draws (matplotlib's tight box of it, as saved) reaches
+    beyond its edges."""
+    fig.canvas.draw()
+    drawn, edges = fig.get_tightbbox(fig.canvas.get_renderer()), fig.bbox_inches
+    tolerance = 0.01  # inches
+    return not (
+        drawn.x0 >= edges.x0 - tolerance
+        and drawn.y0 >= edges.y0 - tolerance
+        and drawn.x1 <= edges.x1 + tolerance
+        and drawn.y1 <= edges.y1 + tolerance
+    )
+
+
+def test_the_longest_verdict_fits_on_every_figure(history):
+    """Every flag raised and the run distinguishable: the headline wraps inside even the
+    5.5-inch Q-Q plot (550 px), and every other text stays inside too."""
+    worst = {
+        "indistinguishable": False,
+        "p_value": 0.001,
+        "mode_collapse": True,
+        "discriminator_blind": True,
+        "diverged": True,
+    }
+    grid = np.linspace(-4, 4, 201)
+    fake = np.random.default_rng(0).normal(size=1000)
+    drawn = {
+        "qq": figures.qq(fake, fake, N01),
+        "density": figures.density(fake, fake, N01),
+        "loss_history": figures.loss_history(history),
+        "kl_history": figures.kl_history(history),
+        "final_state": figures.final_state(fake, grid, np.full(201, 0.5), N01),
+        "discriminator_outputs": figures.discriminator_outputs(
+            fake, fake, grid, np.full(201, 0.5), fake, blind=True
+        ),
+    }
+    for name, fig in drawn.items():
+        stamped = figures.stamp(fig, worst)
+        assert "MODE COLLAPSE" in stamped.get_suptitle(), name
+        assert not cut_off(stamped), name
 
 
 def test_a_blind_discriminator_is_drawn_as_one_and_d_is_shown_over_x():

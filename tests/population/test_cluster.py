@@ -1,0 +1,79 @@
+"""Where a population runs: a malformed scheduler address is refused at once, in one line
+naming the variable and the expected form, not reported as a connection timeout."""
+
+import subprocess
+import sys
+import time
+
+from gan.population import cluster
+
+import numpy as np
+import pytest
+
+from tests.pipeline import env, make_copy
+
+MALFORMED = [
+    "foo",
+    "foo:8786",
+    "tcp://foo",
+    "tcp://host:port",
+    "tcp://host:0",
+    "http://host:8786",
+    "tcp://:8786",
+]
+
+
+@pytest.fixture
+def scheduler_address(monkeypatch):
+    """Set DASK_SCHEDULER_ADDRESS as a user's shell would, for Dask's config."""
+    import dask
+
+    def set_to(address: str) -> None:
+        monkeypatch.setenv("DASK_SCHEDULER_ADDRESS", address)
+        dask.config.refresh()
+
+    yield set_to
+    monkeypatch.undo()
+    dask.config.refresh()
+
+
+@pytest.mark.parametrize("address", MALFORMED)
+def test_a_malformed_address_is_refused_before_any_connection(scheduler_address, address):
+    scheduler_address(address)
+    assert cluster.scheduler_address() == address
+    started = time.monotonic()
+    with pytest.raises(cluster.ClusterError) as info, cluster.connect(1):
+        pass
+    assert time.monotonic() - started < cluster.CONNECT_TIMEOUT_S / 2
+    message = str(info.value)
+    assert (
+        "\n" not in message and f"DASK_SCHEDULER_ADDRESS (Dask's scheduler-address) is {address!r}" in message
+    )
+    assert "expected tcp://HOST:PORT" in message
+
+
+@pytest.mark.parametrize(
+    "address", ["tcp://10.0.0.5:8786", "tcp://host.example:8786", "tcp://[::1]:8786", "tls://h:1"]
+)
+def test_a_well_formed_address_passes_the_check(address):
+    cluster.check_address(address)
+
+
+def test_the_stage_says_it_in_one_line_at_once(tmp_path):
+    repo = make_copy(tmp_path)
+    (repo / "data").mkdir(exist_ok=True)
+    np.save(repo / "data/real.npy", np.random.default_rng(0).normal(size=(200, 1)).astype(np.float32))
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-m", "stages.population"],
+        cwd=repo,
+        env={**env(), "DASK_SCHEDULER_ADDRESS": "foo"},
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2 and time.monotonic() - started < cluster.CONNECT_TIMEOUT_S, done.stderr
+    assert done.stderr.strip().splitlines() == [
+        "error: DASK_SCHEDULER_ADDRESS (Dask's scheduler-address) is 'foo': expected tcp://HOST:PORT, "
+        "e.g. tcp://10.0.0.5:8786; unset it to use this machine's cores"
+    ]
+    assert not (repo / "reports/population.json").exists()
