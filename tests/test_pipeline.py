@@ -347,8 +347,9 @@ def test_make_tutorial_runs_the_tutorials_own_setup_as_an_experiment(workspace):
         lines = [line.strip("| ").split(" | ") for line in done.stdout.splitlines() if line.startswith("| ")]
         rows = {cells[0]: dict(zip(lines[0], cells, strict=True)) for cells in lines[1:]}
         assert list(rows) == ["workspace", "tutorial"], done.stdout
-        assert rows["workspace"]["noise"] == TINY["model"]["noise"] and rows["tutorial"]["noise"] == "uniform"
-        assert rows["tutorial"]["d_steps"] == "1" != rows["workspace"]["d_steps"]
+        assert rows["workspace"]["model.noise"] == TINY["model"]["noise"]
+        assert rows["tutorial"]["model.noise"] == "uniform"
+        assert rows["tutorial"]["train.d_steps"] == "1" != rows["workspace"]["train.d_steps"]
         pointer = done.stdout.splitlines()[-1]
         assert pointer.endswith(tutorial.BUGS), pointer
     shown = json.loads(dvc("exp", "show", "--json", cwd=workspace).stdout)
