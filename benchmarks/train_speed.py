@@ -96,7 +96,7 @@ def trainer_step_ms(real: np.ndarray, xla: bool, epochs: int, **overrides) -> di
 
     cfg = default_config(xla, **overrides)
     steps_per_epoch = math.ceil(len(real) / cfg.batch_size)
-    t = trainer.Trainer(real, cfg, 0)
+    t = trainer.Trainer(real, cfg, (0,))
     one = tf.constant(1, tf.int64)
     start = time.perf_counter()
     t.run_epochs(one)  # trace (and compile) + one epoch

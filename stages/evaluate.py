@@ -65,9 +65,7 @@ def main() -> None:
         f"evaluate: generator {said} {Mixture.from_params(p['data']).label()} at this sample size "
         f"(p = {scores['p_value']:.3f}, level {p['evaluate'].level}); "
         + ", ".join(f"{k} {scores[k]:.4f} (p {scores['p_values'][k]:.3f})" for k in verdict.METRICS)
-        + ("; MODE COLLAPSE" if scores["mode_collapse"] else "")
-        + ("; DISCRIMINATOR BLIND (affine over the data)" if scores["discriminator_blind"] else "")
-        + ("; TRAINING DIVERGED" if scores["diverged"] else "")
+        + (f"; FAILED: {scores['failure'].upper()}" if scores["failure"] else "")
     )
 
 

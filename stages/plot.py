@@ -23,8 +23,8 @@ def main() -> None:
     hist = history.read(paths.TRAIN_LOG, ("loss_d", "loss_g", "kl_divergence"))
     with np.load(paths.EVAL) as ev, np.load(paths.FRAMES) as fr:
         ev, fr = dict(ev), dict(fr)
-    with open(paths.METRICS) as handle:
-        metrics = json.load(handle)
+    with open(paths.METRICS) as handle, open(paths.DETAILS) as details:
+        metrics = {**json.load(handle), "failure": json.load(details).get("failure")}
     drawn = {
         "loss_history": figures.loss_history(hist),
         "kl_history": figures.kl_history(hist),

@@ -30,17 +30,28 @@ def main() -> None:
     p = params.load(paths.PARAMS)  # parsed once: the workers get these validated sections
     real = data.load_real(paths.REAL)
     seeds = p["population"].seeds
+    # Seeds of a block train together in one compiled program. Without XLA only a block of
+    # one keeps a seed's bits (TensorFlow's kernels round an array's tail otherwise).
+    size = p["population"].block if p["train"].xla else 1
+    blocks = [seeds[i : i + size] for i in range(0, len(seeds), size)]
     workers = p["population"].worker_count()
     address = cluster.scheduler_address()
     where = f"the Dask scheduler at {address}" if address else f"{workers} local worker processes"
-    print(f"population: {len(seeds)} seeds ({seeds[0]}..{seeds[-1]}) on {where}", flush=True)
+    print(
+        f"population: {len(seeds)} seeds ({seeds[0]}..{seeds[-1]}) in {len(blocks)} blocks of up to "
+        f"{size} on {where}",
+        flush=True,
+    )
 
-    def progress(row: dict) -> None:
-        done.append(row)
+    def progress(rows: list[dict]) -> None:
+        done.extend(rows)
+        kinds = [pass_rates.outcome(row) for row in rows]
         print(
-            f"population: seed {row['seed']} {pass_rates.outcome(row).upper()} p {row['p_value']:.3f} "
-            f"W1 {row['wasserstein_1']:.4f} ({len(done)}/{len(seeds)}, "
-            f"{time.perf_counter() - started:.0f} s)",
+            f"population: seeds {rows[0]['seed']}..{rows[-1]['seed']}: "
+            + ", ".join(
+                f"{kinds.count(kind)} {kind}" for kind in ("pass", "flagged", "silent") if kind in kinds
+            )
+            + f" ({len(done)}/{len(seeds)}, {time.perf_counter() - started:.0f} s)",
             file=sys.stderr,
             flush=True,
         )
@@ -48,8 +59,8 @@ def main() -> None:
     done: list[dict] = []  # an interrupt (Ctrl-C, SIGTERM) keeps the last population in place
     with cluster.connect(workers) as client:
         null = client.submit(seed_run.null_for, p, real, pure=False)  # once, sent to every task
-        rows = cluster.run_seeds(
-            client, seed_run.train_and_score, seeds, on_row=progress, p=p, real=real, null=null
+        rows = cluster.run_blocks(
+            client, seed_run.train_and_score, blocks, on_rows=progress, p=p, real=real, null=null
         )
 
     import pandas as pd

@@ -38,7 +38,7 @@ def main() -> None:
     from dvclive import Live
     from tqdm import tqdm
 
-    trainer = runs.trainer(p, real, train.seed)
+    trainer = runs.trainer(p, real, (train.seed,))  # a block of one
     store = checkpoints.Checkpoints(
         paths.CHECKPOINTS,
         trainer,
@@ -60,14 +60,14 @@ def main() -> None:
 
     live = Live(dir=paths.TRAIN_LOG, save_dvc_exp=False, dvcyaml=None, report=None)
 
-    def log_row(epoch, row):
+    def log_row(epoch, i, row):
         live.step = epoch
         for name, value in row.items():
             live.log_metric(name, value)
 
     if start is not None:  # a resumed run: rewrite the log up to where it stopped
-        for epoch, row in trainer.recorder.history_rows(start):
-            log_row(epoch, row)
+        for epoch, row in trainer.recorder.history_rows(0, start):
+            log_row(epoch, 0, row)
 
     # The bar starts at the first stop: its rate and ETA then leave out the compilation.
     print(f"train: compiling the loop{' with XLA' if train.xla else ''}", flush=True)
@@ -86,7 +86,7 @@ def main() -> None:
                 dynamic_ncols=True,
             )
         bar.update(epoch - bar.n)
-        h = trainer.recorder.history.numpy()[recorder.row_index(epoch, train.log_every)]  # the newest row
+        h = trainer.recorder.history.numpy()[0, recorder.row_index(epoch, train.log_every)]  # the newest row
         bar.set_postfix(loss_d=f"{h[0]:.3f}", loss_g=f"{h[1]:.3f}", kl=f"{h[2]:.3f}", refresh=False)
 
     try:
@@ -100,18 +100,17 @@ def main() -> None:
     if bar is not None:
         bar.close()
 
-    export.export_generator(paths.GENERATOR, trainer.export_weights())
-    export.export_generator(paths.RAW_GENERATOR, trainer.generator.get_weights())
-    export.export_discriminator(paths.DISCRIMINATOR, trainer.discriminator.get_weights())
-    files.write_npz(paths.FRAMES, **trainer.recorder.frames())
-    live.summary.update(
-        {"epochs_done": result.epochs_done, "diverged": result.diverged, "isa": cpu_pin.apply()}
-    )
+    export.export_generator(paths.GENERATOR, trainer.export_weights(0))
+    export.export_generator(paths.RAW_GENERATOR, trainer.generator.seed_weights(0))
+    export.export_discriminator(paths.DISCRIMINATOR, trainer.discriminator.seed_weights(0))
+    files.write_npz(paths.FRAMES, **trainer.recorder.frames(0))
+    epochs_done, diverged = result.epochs_done[0], result.diverged[0]
+    live.summary.update({"epochs_done": epochs_done, "diverged": diverged, "isa": cpu_pin.apply()})
     live.make_summary()
     live.end()
-    state = "DIVERGED, kept the last finite state" if result.diverged else "done"
+    state = "DIVERGED, kept the last finite state" if diverged else "done"
     print(
-        f"train: {state} at epoch {result.epochs_done}/{train.epochs} in "
+        f"train: {state} at epoch {epochs_done}/{train.epochs} in "
         f"{time.perf_counter() - started:.1f} s; exported {paths.GENERATOR}, {paths.RAW_GENERATOR}, "
         f"{paths.DISCRIMINATOR}"
     )

@@ -60,7 +60,7 @@ TINY = {
         "collapse_ratio": 0.5,
         "collapse_atom": 0.1,
     },
-    "population": {"seeds": "0-1", "workers": 1},  # seed 0 is the pipeline's own run
+    "population": {"seeds": "0-2", "block": 2, "workers": 1},  # seed 0 is the pipeline's own run
 }
 
 

@@ -255,7 +255,7 @@ def test_metrics_gate_passes_a_rerun_and_fails_a_degraded_configuration(workspac
     (workspace / "gate.yaml").write_text(yaml.safe_dump(rules))
     raw = yaml.safe_load((workspace / "params.yaml").read_text())
     raw["train"]["epochs"] = 300  # TINY's 40 epochs often collapse: nothing to get worse
-    raw["population"] = {"seeds": "100-103", "workers": 2}
+    raw["population"] = {"seeds": "100-103", "block": 2, "workers": 2}
     (workspace / "params.yaml").write_text(yaml.safe_dump(raw))
     gate = [sys.executable, "-m", "tools.check_metrics", "--baseline", "HEAD", "--rules", "gate.yaml"]
     stale = run(gate, workspace, check=False)

@@ -45,6 +45,10 @@ V3_ONLY = {
     "OPENBLAS_CORETYPE": "Haswell",  # OpenBLAS's AVX2 kernels
 }
 XLA_FLAG = "--xla_cpu_max_isa=AVX2"  # XLA's code generation (jit_compile)
+# On every machine: XLA:CPU hands reductions above a size threshold to YNNPACK, which adds
+# in another order; the batch sums of a block of 14 or more seeds went there and changed
+# every seed's bits (measured). Off, a seed's bits do not depend on its block.
+NO_YNN = "--xla_cpu_experimental_ynn_fusion_type="
 # Removed wherever they are set: NPY_ENABLE_CPU_FEATURES cannot coexist with the disable
 # list (numpy refuses to load), and TF_XLA_FLAGS can switch on XLA auto-clustering.
 UNSET = ("NPY_ENABLE_CPU_FEATURES", "TF_XLA_FLAGS")
@@ -89,17 +93,19 @@ def level(machine: str | None = None, flags: frozenset[str] | None = None) -> st
     return LEVEL if not missing else f"x86-64 without {', '.join(sorted(missing))}"
 
 
-def _xla_flags(current: str) -> str:
-    kept = [f for f in current.split() if not f.startswith("--xla_cpu_max_isa")]
-    return " ".join(kept + [XLA_FLAG])
+def _xla_flags(current: str, x86: bool) -> str:
+    ours = ("--xla_cpu_max_isa", NO_YNN)
+    kept = [f for f in current.split() if not f.startswith(ours)]
+    return " ".join(kept + ([XLA_FLAG] if x86 else []) + [NO_YNN])
 
 
 def pinned(environ: Mapping[str, str], at: str) -> dict[str, str]:
     """The variables to set for a CPU computing at level `at` (see `level`)."""
     wanted = dict(EVERYWHERE)
-    if at == LEVEL or at.startswith("x86-64"):
+    x86 = at == LEVEL or at.startswith("x86-64")
+    wanted["XLA_FLAGS"] = _xla_flags(environ.get("XLA_FLAGS", ""), x86)
+    if x86:
         wanted.update(X86_CAPS)
-        wanted["XLA_FLAGS"] = _xla_flags(environ.get("XLA_FLAGS", ""))
     if at == LEVEL:
         wanted.update(V3_ONLY)
     return wanted
@@ -111,8 +117,8 @@ def overrides(environ: Mapping[str, str], wanted: Mapping[str, str]) -> list[str
     found = []
     for name, value in wanted.items():
         old = environ.get(name)
-        if name == "XLA_FLAGS" and old is not None:
-            old = " ".join(f for f in old.split() if f.startswith("--xla_cpu_max_isa")) or None
+        if name == "XLA_FLAGS":  # only its ISA flag is ours to override
+            old = " ".join(f for f in (old or "").split() if f.startswith("--xla_cpu_max_isa")) or None
             value = XLA_FLAG
         if old is not None and old != value:
             found.append(f"{name}={old!r}")

@@ -154,6 +154,7 @@ def parse_seeds(text: str) -> tuple[int, ...]:
 
 class PopulationParams(_Section):
     seeds: tuple[int, ...]  # parsed here, once, from the text params.yaml holds
+    block: int = Field(ge=1, le=1000)  # seeds trained together in one compiled program
     workers: Annotated[int | str, Field(union_mode="left_to_right")]
 
     @field_validator("seeds", mode="before")
@@ -210,7 +211,7 @@ def tutorial_overrides() -> list[str]:
 # population's params without them: tests/test_dvc_deps.py).
 BOOKKEEPING: dict[str, tuple[str, ...]] = {
     "train": ("checkpoint_every", "keep_checkpoints"),
-    "population": ("workers",),
+    "population": ("block", "workers"),
 }
 
 

@@ -41,7 +41,7 @@ def identity() -> dict[str, Any]:
 def _worker_identity(dask_worker: Any = None) -> dict[str, Any]:
     """identity(), and the number of threads of the Dask worker running this (Dask passes
     `dask_worker` to `client.run`): a worker must run one task at a time, because its
-    tasks share one re-seeded trainer."""
+    tasks share its re-seeded trainers."""
     from distributed import get_worker
 
     worker = dask_worker or get_worker()
@@ -153,31 +153,29 @@ def connect(workers: int, address: str | None = None) -> Iterator[Any]:
             cluster.close()
 
 
-def _run(task: Callable[..., dict[str, Any]], *args: Any, **kwargs: Any) -> tuple[dict, dict]:
+def _run(task: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[Any, dict]:
     """A task's result with the identity of the worker that computed it."""
     return task(*args, **kwargs), _worker_identity()
 
 
-def run_seeds(
+def run_blocks(
     client: Any,
-    task: Callable[..., dict[str, Any]],
-    seeds: list[int],
-    on_row: Callable[[dict[str, Any]], None] | None = None,
+    task: Callable[..., list[dict[str, Any]]],
+    blocks: list[tuple[int, ...]],
+    on_rows: Callable[[list[dict[str, Any]]], None] | None = None,
     **shared: Any,
 ) -> list[dict[str, Any]]:
-    """task(seed=s, **shared) for every seed, on the client's workers; the rows sorted by
-    seed, so they do not depend on which worker finished first. A value of `shared`
-    may be a Future (computed once, sent to every task)."""
-    from distributed import as_completed
+    """task(seeds=block, **shared) for every block of seeds, on the client's workers: each
+    gives one row per seed; the rows sorted by seed, so they do not depend on which worker
+    finished first. A value of `shared` may be a Future (computed once, sent to every task)."""
+    from distributed import KilledWorker, as_completed
 
     mine = identity()
-    futures = [client.submit(_run, task, seed=seed, pure=False, **shared) for seed in seeds]
-    from distributed import KilledWorker
-
+    futures = [client.submit(_run, task, seeds=block, pure=False, **shared) for block in blocks]
     rows = []
     for future in as_completed(futures):
         try:
-            row, theirs = future.result()
+            block_rows, theirs = future.result()
         except RuntimeError as exc:
             if "deserialization" not in str(exc):
                 raise
@@ -193,8 +191,8 @@ def run_seeds(
             ) from None
         problem = mismatch(theirs, mine)
         if problem:
-            raise ClusterError(f"the Dask worker that ran seed {row.get('seed')} {problem}")
-        rows.append(row)
-        if on_row:
-            on_row(row)
+            raise ClusterError(f"the Dask worker that ran seeds {[r['seed'] for r in block_rows]} {problem}")
+        rows.extend(block_rows)
+        if on_rows:
+            on_rows(block_rows)
     return sorted(rows, key=lambda row: row["seed"])

@@ -80,9 +80,12 @@ def density(real: np.ndarray, fake: np.ndarray, dist: Mixture) -> plt.Figure:
 
 
 def verdict(metrics: dict) -> tuple[str, str]:
-    """The run's verdict and flags as a figure's headline, and its colour: the losses and
-    D's outputs can sit at their equilibrium values while the generator is wrong."""
+    """The run's verdict and flags (or, failing without one, what the verdict saw: its
+    `failure`) as a figure's headline, and its colour: the losses and D's outputs can sit
+    at their equilibrium values while the generator is wrong."""
     flags = [FLAG_NAMES[key] for key in FLAGS if metrics.get(key)]
+    if not flags and metrics.get("failure"):
+        flags = [metrics["failure"].upper()]
     ok = bool(metrics.get("indistinguishable")) and not flags
     text = (
         f"verdict: {'indistinguishable from' if metrics.get('indistinguishable') else 'DISTINGUISHABLE from'}"

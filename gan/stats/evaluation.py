@@ -107,6 +107,18 @@ def measure(
 
 # Where an evaluation's numbers go. The failures a run reports about itself:
 FLAGS = ("mode_collapse", "discriminator_blind", "diverged")
+# ... and, for a run that fails the verdict without one of them, what the verdict saw:
+# each metric's name for a failure, given by the metrics with the smallest p-value.
+REASONS = {
+    "mode_collapse": "collapse",
+    "discriminator_blind": "blind D",
+    "diverged": "diverged",
+    "mean_error": "shifted mean",
+    "std_error": "wrong spread",
+    "wasserstein_1": "wrong shape",
+    "ks_statistic": "wrong shape",
+    "kl_divergence": "wrong shape",
+}
 # reports/metrics.json, what `dvc exp show` and `dvc metrics diff` compare. The rest (per-metric
 # p-values and critical values, the raw generator, moments, losses) goes to
 # reports/evaluation.json: not a metrics file, so not a column each in `dvc exp show`.
@@ -122,6 +134,7 @@ ROW = (
     *verdict.METRICS,
     "fake_std",
     *FLAGS,
+    "failure",
     "epochs_done",
     "raw_p_value",
     "raw_indistinguishable",
@@ -174,6 +187,19 @@ def split(scores: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
         {k: scores[k] for k in HEADLINE if k in scores},
         {k: v for k, v in scores.items() if k not in HEADLINE},
     )
+
+
+def failure(scores: dict[str, Any]) -> str:
+    """Why a run fails the verdict, in words ('' if it passes): its own flags if it raised
+    any, else what the metrics with the smallest p-value say (a shifted mean, a wrong
+    spread, a wrong shape), so that no failure goes unnamed (docs/metrics.md)."""
+    if scores["indistinguishable"]:
+        return ""
+    named = [REASONS[flag] for flag in FLAGS if scores.get(flag)]
+    if not named:
+        p = scores["p_values"]
+        named = [REASONS[key] for key in verdict.METRICS if p[key] == min(p.values())]
+    return ", ".join(dict.fromkeys(named))
 
 
 def row(scores: dict[str, Any], seed: int) -> dict[str, Any]:

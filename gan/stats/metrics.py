@@ -89,17 +89,18 @@ def distances(
 
 
 def moments(samples: np.ndarray) -> dict[str, float]:
-    """Mean, standard deviation, skewness and excess kurtosis of one sample. A collapsed
-    generator's samples are nearly identical: scipy then warns that the shape moments lost
-    precision (they are noise, and the run is flagged anyway); that warning is not shown."""
-    import warnings
-
-    from scipy import stats
-
+    """Mean, standard deviation, skewness and excess kurtosis of one sample (the biased
+    moment estimators, as scipy.stats.skew and kurtosis compute them; NaN for a sample
+    with no spread, whose shape is undefined)."""
     x = np.asarray(samples, dtype=np.float64).ravel()
     if not np.all(np.isfinite(x)):
         return dict.fromkeys(["mean", "std", "skewness", "excess_kurtosis"], float("nan"))
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", "Precision loss occurred", RuntimeWarning)
-        shape = {"skewness": float(stats.skew(x)), "excess_kurtosis": float(stats.kurtosis(x))}
-    return {"mean": float(x.mean()), "std": float(x.std()), **shape}
+    d = x - x.mean()
+    m2, m3, m4 = (float(np.mean(d**k)) for k in (2, 3, 4))
+    flat = m2 <= 1e-30 * max(float(np.mean(x**2)), 1e-300)  # all one value, up to rounding
+    return {
+        "mean": float(x.mean()),
+        "std": float(x.std()),
+        "skewness": float("nan") if flat else m3 / m2**1.5,
+        "excess_kurtosis": float("nan") if flat else m4 / m2**2 - 3.0,
+    }

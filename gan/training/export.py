@@ -22,7 +22,7 @@ import re
 from pathlib import Path
 
 from gan.infra import files
-from gan.training.networks import MLP
+from gan.training.networks import MLP, stack
 from gan.training.tf_setup import tf
 
 import numpy as np
@@ -32,9 +32,9 @@ _NUMBERED = re.compile(r"^(.*_)(\d+)$")
 
 
 def _frozen(weights: list[np.ndarray], name: str) -> MLP:
-    n_in, n_hidden = weights[0].shape
-    net = MLP(n_in, n_hidden, (0,), name=name)
-    net.set_weights(weights)
+    """One seed's network (a block of one), for samples x [B, n_in]: `net.one(x)`."""
+    net = MLP(stack([weights]), name=name)
+    net.one = lambda x: net(x[None])[0]
     return net
 
 
@@ -133,7 +133,7 @@ def generator_net(weights: list[np.ndarray]) -> MLP:
 
     @tf.function(input_signature=[tf.TensorSpec([None, g_input], tf.float32, name="z")])
     def serve(z):
-        return {"x": net(z)}
+        return {"x": net.one(z)}
 
     net.serve = serve
     return net
@@ -146,11 +146,11 @@ def discriminator_net(weights: list[np.ndarray]) -> MLP:
 
     @tf.function(input_signature=[spec])
     def serve(x):
-        return {"d": tf.sigmoid(net(x))}
+        return {"d": tf.sigmoid(net.one(x))}
 
     @tf.function(input_signature=[spec])
     def logit(x):
-        return {"logit": net(x)}
+        return {"logit": net.one(x)}
 
     net.serve, net.logit = serve, logit
     return net

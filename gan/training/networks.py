@@ -12,43 +12,37 @@ import numpy as np
 
 
 def dense(x: tf.Tensor, w: tf.Tensor) -> tf.Tensor:
-    """x @ w, without a matmul: elementwise products summed by TensorFlow's own reductions.
+    """x[s] @ w[s] for every seed s of a block (x: [S, B, n_in], w: [S, n_in, n_out]),
+    without a matmul: elementwise products summed by TensorFlow's own reductions.
 
     Why: TensorFlow's MatMul runs oneDNN's sgemm, which picks its kernel from the CPU at
-    run time and cuts a long sum into blocks sized from the CPU's caches. The weight
-    gradients are sums over the batch (1000 rows in the history's probe), and measured
-    on two CPUs pinned at the same AVX2 level, the probe's gradient norm differed in the
-    last bit. The reductions used here are compiled into TensorFlow, with no kernel
-    chosen at run time: the same sums in the same order whatever the CPU's level or
-    caches. The layers are tiny, so it costs little (docs/speed.md).
+    run time and cuts a long sum into blocks sized from the CPU's caches (measured: the
+    last bit of a gradient norm differed between two CPUs pinned at the same level). These
+    reductions are compiled into TensorFlow: the same sums in the same order on any CPU,
+    and for any number of seeds beside this one.
     """
-    n_in, n_out = w.shape
+    _, n_in, n_out = w.shape
     if n_in == 1:  # one product per output: exactly what the matmul computes
         return x * w
     if n_out == 1:
-        return tf.reduce_sum(x * tf.reshape(w, [1, n_in]), axis=1, keepdims=True)
-    return tf.reduce_sum(x[:, :, None] * w, axis=1)
+        return tf.reduce_sum(x * tf.reshape(w, [-1, 1, n_in]), axis=2, keepdims=True)
+    return tf.reduce_sum(x[:, :, :, None] * w[:, None], axis=2)
 
 
 class MLP(tf.Module):
-    """x -> Dense(n_hidden, ReLU) -> Dense(1); every weight and bias drawn from N(0, 1)."""
+    """x -> Dense(n_hidden, ReLU) -> Dense(1) for each seed of a block: every weight has a
+    leading seed axis, and seed s only ever sees its own slice."""
 
-    def __init__(self, n_in: int, n_hidden: int, seed: tuple[int, ...], name: str):
+    def __init__(self, weights: list[np.ndarray], name: str):
+        """`weights`: w_hidden, b_hidden, w_out, b_out, each stacked over the seeds."""
         super().__init__(name=name)
-        rng = np.random.default_rng(list(seed))
-
-        def normal(*shape: int, label: str) -> tf.Variable:
-            return tf.Variable(rng.standard_normal(shape).astype(np.float32), name=label)
-
-        self.w_hidden = normal(n_in, n_hidden, label="w_hidden")
-        self.b_hidden = normal(n_hidden, label="b_hidden")
-        self.w_out = normal(n_hidden, 1, label="w_out")
-        self.b_out = normal(1, label="b_out")
-        self.params = [self.w_hidden, self.b_hidden, self.w_out, self.b_out]
+        labels = ("w_hidden", "b_hidden", "w_out", "b_out")
+        self.params = [tf.Variable(w, name=n) for w, n in zip(weights, labels, strict=True)]
+        self.w_hidden, self.b_hidden, self.w_out, self.b_out = self.params
 
     def __call__(self, x: tf.Tensor) -> tf.Tensor:
-        hidden = tf.nn.relu(dense(x, self.w_hidden) + self.b_hidden)
-        return dense(hidden, self.w_out) + self.b_out
+        hidden = tf.nn.relu(dense(x, self.w_hidden) + self.b_hidden[:, None, :])
+        return dense(hidden, self.w_out) + self.b_out[:, None, :]
 
     def get_weights(self) -> list[np.ndarray]:
         return [v.numpy() for v in self.params]
@@ -57,12 +51,29 @@ class MLP(tf.Module):
         for variable, value in zip(self.params, weights, strict=True):
             variable.assign(value)
 
+    def seed_weights(self, i: int) -> list[np.ndarray]:
+        """The weights of the block's i-th seed, unstacked."""
+        return [v.numpy()[i] for v in self.params]
+
+
+def stack(per_seed: list[list[np.ndarray]]) -> list[np.ndarray]:
+    """Each seed's weights (lists in the same layout), stacked along a leading seed axis."""
+    return [np.stack(arrays) for arrays in zip(*per_seed, strict=True)]
+
+
+def _standard_normal(n_in: int, n_hidden: int, seed: tuple[int, ...]) -> list[np.ndarray]:
+    rng = np.random.default_rng(list(seed))
+    shapes = ((n_in, n_hidden), (n_hidden,), (n_hidden, 1), (1,))
+    return [rng.standard_normal(shape).astype(np.float32) for shape in shapes]
+
 
 G_INITS = ("normal", "linear", "linear_he")
 
 
-def generator(g_input: int, g_hidden: int, seed: int, init: str = "normal", margin: float = 3.0) -> MLP:
-    """G: z (g_input) -> x (1), no output activation.
+def generator(
+    g_input: int, g_hidden: int, seed: int, init: str = "normal", margin: float = 3.0
+) -> list[np.ndarray]:
+    """G's starting weights for one seed: z (g_input) -> x (1), no output activation.
 
     init "normal": every weight and bias from N(0, 1), the tutorial's. "linear": each
     hidden bias `margin` times its unit's weight norm, so every ReLU starts on for all
@@ -70,19 +81,19 @@ def generator(g_input: int, g_hidden: int, seed: int, init: str = "normal", marg
     and the output bias cancelling them, so G starts centred on 0. "linear_he": "linear"
     after scaling the weights to variance 2 / fan-in (docs/convergence.md).
     """
-    g = MLP(g_input, g_hidden, (seed, 1), name="generator")
+    w_hidden, b_hidden, w_out, b_out = _standard_normal(g_input, g_hidden, (seed, 1))
     if init == "linear_he":
-        g.w_hidden.assign(g.w_hidden * np.sqrt(2.0 / g_input))
-        g.w_out.assign(g.w_out * np.sqrt(2.0 / g_hidden))
+        w_hidden = w_hidden * np.float32(np.sqrt(2.0 / g_input))
+        w_out = w_out * np.float32(np.sqrt(2.0 / g_hidden))
     if init in ("linear", "linear_he"):
-        b_hidden = margin * np.linalg.norm(g.w_hidden.numpy(), axis=0)
-        g.b_hidden.assign(b_hidden)
-        g.b_out.assign([-float(b_hidden @ g.w_out.numpy()[:, 0])])
+        margins = margin * np.linalg.norm(w_hidden, axis=0)
+        b_hidden = margins.astype(np.float32)
+        b_out = np.array([-float(margins @ w_out[:, 0])], np.float32)
     elif init != "normal":
         raise ValueError(f"unknown model.g_init {init!r}; expected one of {G_INITS}")
-    return g
+    return [w_hidden, b_hidden, w_out, b_out]
 
 
-def discriminator(d_hidden: int, seed: int) -> MLP:
-    """D's logit: x (1) -> logit (1); D(x) = sigmoid(logit)."""
-    return MLP(1, d_hidden, (seed, 2), name="discriminator")
+def discriminator(d_hidden: int, seed: int) -> list[np.ndarray]:
+    """D's starting weights for one seed, of its logit: x (1) -> logit (1); D(x) = sigmoid(logit)."""
+    return _standard_normal(1, d_hidden, (seed, 2))

@@ -1,6 +1,7 @@
 """What a run remembers of itself while it trains: the history table (losses, KL, D's
 outputs, gradient norms) and the animation's frames, both measured on fixed probe inputs
-so that rows compare. Held in variables, so a checkpoint carries them."""
+so that rows compare. Held in variables with a leading seed axis (one table per seed of
+the block), so a checkpoint carries them."""
 
 from __future__ import annotations
 
@@ -28,53 +29,56 @@ def row_index(epoch: int, every: int) -> int:
     return math.ceil(epoch / every)
 
 
-class Recorder(tf.Module):
-    """The probe inputs and the records of one run. `cfg` is the trainer's Config."""
+def _per_seed_norm(grads: list[tf.Tensor]) -> tf.Tensor:
+    """[S]: each seed's global norm of a list of stacked gradients."""
+    return tf.sqrt(tf.add_n([tf.reduce_sum(tf.square(g), axis=list(range(1, g.shape.rank))) for g in grads]))
 
-    def __init__(self, real: tf.Tensor, real_samples: np.ndarray, cfg):
-        """`real`: the real samples as the trainer holds them; `real_samples`: as loaded
-        (the grid's centre and width are theirs)."""
+
+class Recorder(tf.Module):
+    """The probe inputs and the records of a block of `size` seeds. `cfg` is the
+    trainer's Config."""
+
+    def __init__(self, real: np.ndarray, cfg, size: int):
         super().__init__(name="recorder")
         self.cfg = cfg
-        n = len(real_samples)
-        self.real = real
+        n = len(real)
+        self.real = tf.constant(np.broadcast_to(real, (size, n, 1)), tf.float32)
         # Fixed probe inputs: the same noise at every log row, so rows and frames compare.
-        self.z_probe = tf.Variable(tf.zeros([n, cfg.g_input]), name="z_probe")
-        self.grid = tf.constant(evaluation.view_grid(real_samples, GRID_POINTS))
-        self.history = tf.Variable(
-            np.full((rows_needed(cfg.epochs, cfg.log_every), len(HISTORY)), np.nan), name="history"
-        )
-        n_frames = rows_needed(cfg.epochs, cfg.snapshot_every)
-        self.frame_fake = tf.Variable(np.full((n_frames, n), np.nan, np.float32), name="frame_fake")
-        self.frame_d = tf.Variable(np.full((n_frames, GRID_POINTS), np.nan, np.float32), name="frame_d")
-        self.frame_loss = tf.Variable(np.full((n_frames, 2), np.nan, np.float32), name="frame_loss")
+        self.z_probe = tf.Variable(tf.zeros([size, n, cfg.g_input]), name="z_probe")
+        grid = evaluation.view_grid(real, GRID_POINTS)
+        self.grid = tf.constant(np.broadcast_to(grid, (size, *grid.shape)))
+        rows, frames = rows_needed(cfg.epochs, cfg.log_every), rows_needed(cfg.epochs, cfg.snapshot_every)
+        self.history = tf.Variable(np.full((size, rows, len(HISTORY)), np.nan), name="history")
+        self.frame_fake = tf.Variable(np.full((size, frames, n), np.nan, np.float32), name="frame_fake")
+        self.frame_d = tf.Variable(np.full((size, frames, GRID_POINTS), np.nan, np.float32), name="frame_d")
+        self.frame_loss = tf.Variable(np.full((size, frames, 2), np.nan, np.float32), name="frame_loss")
 
-    def reset(self, seed: int) -> None:
-        """Empty records, and the probe noise of training seed `seed` (the tables keep the
-        sizes they were built with)."""
-        cfg = self.cfg
-        self.z_probe.assign(noise(len(self.real), cfg.g_input, seed + 1_000_003, cfg.noise))
+    def reset(self, seeds: tuple[int, ...]) -> None:
+        """Empty records, and the probe noise of these training seeds."""
+        cfg, n = self.cfg, self.real.shape[1]
+        self.z_probe.assign(np.stack([noise(n, cfg.g_input, s + 1_000_003, cfg.noise) for s in seeds]))
         for records in (self.history, self.frame_fake, self.frame_d, self.frame_loss):
             records.assign(tf.fill(records.shape, tf.constant(np.nan, records.dtype)))
 
     def probe(self, generator, discriminator) -> dict[str, tf.Tensor]:
-        """Losses, D's outputs and gradient norms on the full real set and the fixed probe
-        noise, plus the samples and D on the grid for the animation."""
+        """Per seed: losses, D's outputs and gradient norms on the full real set and the
+        fixed probe noise, plus the samples and D on the grid for the animation."""
         d, g = discriminator, generator
         with tf.GradientTape(persistent=True) as tape:
             fake = g(self.z_probe)
             logit_real, logit_fake = d(self.real), d(fake)
             loss_d = losses.discriminator_loss(logit_real, logit_fake)
             loss_g = losses.generator_loss(logit_fake, self.cfg.loss)
+            total_d, total_g = tf.reduce_sum(loss_d), tf.reduce_sum(loss_g)
         return {
             "loss_d": loss_d,
             "loss_g": loss_g,
-            "d_real": tf.reduce_mean(tf.sigmoid(logit_real)),
-            "d_fake": tf.reduce_mean(tf.sigmoid(logit_fake)),
-            "grad_norm_d": tf.linalg.global_norm(tape.gradient(loss_d, d.params)),
-            "grad_norm_g": tf.linalg.global_norm(tape.gradient(loss_g, g.params)),
-            "fake": fake[:, 0],
-            "d_grid": tf.sigmoid(d(self.grid))[:, 0],
+            "d_real": tf.reduce_mean(tf.sigmoid(logit_real), axis=[1, 2]),
+            "d_fake": tf.reduce_mean(tf.sigmoid(logit_fake), axis=[1, 2]),
+            "grad_norm_d": _per_seed_norm(tape.gradient(total_d, d.params)),
+            "grad_norm_g": _per_seed_norm(tape.gradient(total_g, g.params)),
+            "fake": fake[:, :, 0],
+            "d_grid": tf.sigmoid(d(self.grid))[:, :, 0],
         }
 
     def record(
@@ -82,55 +86,68 @@ class Recorder(tf.Module):
         epoch: int,
         probe: dict[str, np.ndarray],
         kl: Callable[[np.ndarray], float],
-        on_row: Callable[[int, dict[str, float]], None] | None,
-    ) -> bool:
-        """Store a probe (as numpy) as a history row and/or frame if `epoch` is due. False
-        if it is not finite (nothing is stored then)."""
+        live: list[bool],
+        on_row: Callable[[int, int, dict[str, float]], None] | None = None,
+    ) -> list[bool]:
+        """Store each live seed's probe (as numpy) as a history row and/or frame if `epoch`
+        is due. Per seed: False if its probe is not finite (nothing is stored for it then)."""
         cfg = self.cfg
-        if not all(np.all(np.isfinite(v)) for v in probe.values()):
-            return False
+        finite = [all(np.all(np.isfinite(v[i])) for v in probe.values()) for i in range(len(live))]
         logged = epoch % cfg.log_every == 0 or epoch == cfg.epochs
         framed = epoch % cfg.snapshot_every == 0 or epoch == cfg.epochs
-        if not (logged or framed):
-            return True
-        measured = {**probe, "kl_divergence": kl(probe["fake"])}
-        row = {name: float(measured[name]) for name in HISTORY}  # always in HISTORY order
-        # Everything into the variables first, the log call last: an interrupt during the
-        # log then leaves a state (and a checkpoint) with this stop's row *and* frame,
-        # whose resume replays the log.
+        stored = [i for i, ok in enumerate(finite) if ok and live[i]]
+        if not (stored and (logged or framed)):
+            return finite
+        rows = {}
+        for i in stored:
+            measured = {**{k: v[i] for k, v in probe.items()}, "kl_divergence": kl(probe["fake"][i])}
+            rows[i] = {name: float(measured[name]) for name in HISTORY}  # always in HISTORY order
+        # Everything into the variables first (one write per table for the whole block),
+        # the log calls last: an interrupt during the log then leaves a state (and a
+        # checkpoint) with this stop's row *and* frame, whose resume replays the log.
         if logged:
-            self.history[row_index(epoch, cfg.log_every)].assign([row[name] for name in HISTORY])
+            values = {i: list(row.values()) for i, row in rows.items()}
+            _write(self.history, row_index(epoch, cfg.log_every), values)
         if framed:
-            i = row_index(epoch, cfg.snapshot_every)
-            self.frame_fake[i].assign(probe["fake"])
-            self.frame_d[i].assign(probe["d_grid"])
-            self.frame_loss[i].assign([row["loss_d"], row["loss_g"]])
-        if logged and on_row:
-            on_row(epoch, row)
-        return True
+            j = row_index(epoch, cfg.snapshot_every)
+            _write(self.frame_fake, j, {i: probe["fake"][i] for i in stored})
+            _write(self.frame_d, j, {i: probe["d_grid"][i] for i in stored})
+            _write(self.frame_loss, j, {i: [r["loss_d"], r["loss_g"]] for i, r in rows.items()})
+        for i, row in rows.items():
+            if logged and on_row:
+                on_row(epoch, i, row)
+        return finite
 
-    def history_rows(self, up_to_epoch: int) -> list[tuple[int, dict[str, float]]]:
-        """The stored history rows up to an epoch (to replay a resumed run's log)."""
-        cfg, table = self.cfg, self.history.numpy()
-        rows = ((min(i * cfg.log_every, cfg.epochs), row) for i, row in enumerate(table))
+    def history_rows(self, i: int, up_to_epoch: int) -> list[tuple[int, dict[str, float]]]:
+        """Seed i's stored history rows up to an epoch (to replay a resumed run's log)."""
+        cfg, table = self.cfg, self.history.numpy()[i]
+        rows = ((min(k * cfg.log_every, cfg.epochs), row) for k, row in enumerate(table))
         return [
             (epoch, dict(zip(HISTORY, map(float, row), strict=True)))
             for epoch, row in rows
             if epoch <= up_to_epoch and not np.isnan(row[0])
         ]
 
-    def frames(self) -> dict[str, np.ndarray]:
-        """The animation's snapshots that were taken: epochs, fake samples, D on the grid."""
+    def frames(self, i: int) -> dict[str, np.ndarray]:
+        """Seed i's animation snapshots that were taken: epochs, fake samples, D on the grid."""
         cfg = self.cfg
-        d_grid = self.frame_d.numpy()
+        d_grid = self.frame_d.numpy()[i]
         taken = ~np.isnan(d_grid[:, 0])
-        epochs = np.array([min(i * cfg.snapshot_every, cfg.epochs) for i in range(len(d_grid))])
-        loss = self.frame_loss.numpy()
+        epochs = np.array([min(k * cfg.snapshot_every, cfg.epochs) for k in range(len(d_grid))])
+        loss = self.frame_loss.numpy()[i]
         return {
             "epoch": epochs[taken],
-            "fake": self.frame_fake.numpy()[taken],
+            "fake": self.frame_fake.numpy()[i][taken],
             "d_grid": d_grid[taken],
-            "grid": self.grid.numpy()[:, 0],
+            "grid": self.grid.numpy()[0, :, 0],
             "loss_d": loss[taken, 0],
             "loss_g": loss[taken, 1],
         }
+
+
+def _write(table: tf.Variable, j: int, values: dict[int, object]) -> None:
+    """Row j of the given seeds' tables, in one assignment for the whole block."""
+    block = table[:, j].numpy()
+    for i, value in values.items():
+        block[i] = value
+    table[:, j].assign(block)

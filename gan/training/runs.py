@@ -16,6 +16,7 @@ from gan.infra import data
 from gan.stats import evaluation, metrics, verdict
 from gan.stats.distributions import Mixture
 from gan.training import export
+from gan.training.networks import stack
 from gan.training.trainer import Config, FitResult, Trainer, fit
 
 import numpy as np
@@ -23,15 +24,16 @@ import numpy as np
 Sections = dict[str, Any]
 
 
-def trainer(p: Sections, real: np.ndarray, seed: int) -> Trainer:
-    return Trainer(real, Config.from_params(p["model"], p["train"]), seed)
+def trainer(p: Sections, real: np.ndarray, seeds: tuple[int, ...]) -> Trainer:
+    """A trainer of these seeds, trained together (the `train` stage: a block of one)."""
+    return Trainer(real, Config.from_params(p["model"], p["train"]), seeds)
 
 
-def train(p: Sections, real: np.ndarray, run: Trainer, **hooks: Any) -> FitResult:
-    """Train `run` from its epoch to the last, the history's KL on the `metrics` bins
-    (`hooks`: fit's save_checkpoint, on_row, on_epochs)."""
+def train(p: Sections, real: np.ndarray, block: Trainer, **hooks: Any) -> FitResult:
+    """Train every seed of `block` from its epoch to the last, the history's KL on the
+    `metrics` bins (`hooks`: fit's save_checkpoint, on_row, on_epochs)."""
     kl = metrics.kl_from(real, **p["metrics"].model_dump())
-    return fit(run, kl, checkpoint_every=p["train"].checkpoint_every, **hooks)
+    return fit(block, kl, checkpoint_every=p["train"].checkpoint_every, **hooks)
 
 
 def null(p: Sections, real: np.ndarray) -> np.ndarray:
@@ -68,22 +70,22 @@ class Networks:
         return cls(generator_of(generator), generator_of(raw_generator), lambda x: d(x=x)["logit"].numpy())
 
     @classmethod
-    def of(cls, run: Trainer) -> Networks:
-        """From a trainer in memory, through the functions `train` exports (so the same
-        numbers), built once per process for these sizes and given this run's weights."""
-        g, d = _exported(run.cfg.g_input, run.cfg.g_hidden, run.cfg.d_hidden)
+    def of(cls, block: Trainer, i: int) -> Networks:
+        """The block's i-th seed, in memory, through the functions `train` exports (so the
+        same numbers), built once per process for these sizes and given this seed's weights."""
+        g, d = _exported(block.cfg.g_input, block.cfg.g_hidden, block.cfg.d_hidden)
 
         def weighted(net, weights, call):
             def with_weights(x: np.ndarray) -> np.ndarray:
-                net.set_weights(weights)
+                net.set_weights(stack([weights]))
                 return call(x).numpy()
 
             return with_weights
 
         return cls(
-            weighted(g, run.export_weights(), lambda z: g.serve(z=z)["x"]),
-            weighted(g, run.generator.get_weights(), lambda z: g.serve(z=z)["x"]),
-            weighted(d, run.discriminator.get_weights(), lambda x: d.logit(x=x)["logit"]),
+            weighted(g, block.export_weights(i), lambda z: g.serve(z=z)["x"]),
+            weighted(g, block.generator.seed_weights(i), lambda z: g.serve(z=z)["x"]),
+            weighted(d, block.discriminator.seed_weights(i), lambda x: d.logit(x=x)["logit"]),
         )
 
 
@@ -123,4 +125,5 @@ def score(
         **p["metrics"].model_dump(),
     )
     scores.update(diverged=bool(diverged), epochs_done=int(epochs_done))
+    scores["failure"] = evaluation.failure(scores)
     return scores, fake, raw_fake

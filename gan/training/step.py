@@ -1,23 +1,25 @@
 """The mathematics of one training step: the two networks, their Adam optimizers and the
 optional averages (EMA of G, Lookahead on both), and the tutorial's update order, D then
-G on the same noise."""
+G on the same noise. For a block of seeds at once: every variable has a leading seed
+axis, each loss is one per seed, and each update differentiates their sum, whose
+gradient for seed s's weights is seed s's own."""
 
 from __future__ import annotations
 
 from gan.training import adam, losses, networks
 from gan.training.tf_setup import tf
 
+import numpy as np
+
 
 class Step(tf.Module):
     """The players and how one batch moves them. `cfg` is the trainer's Config."""
 
-    def __init__(self, cfg):
+    def __init__(self, cfg, seeds: tuple[int, ...]):
         super().__init__(name="step")
         self.cfg = cfg
-        # Built once (seed 0's values), then given a seed's starting values by `reset`: a
-        # trainer can run seed after seed on one trace and one XLA compilation.
-        self.generator = networks.generator(cfg.g_input, cfg.g_hidden, 0, cfg.g_init, cfg.g_init_margin)
-        self.discriminator = networks.discriminator(cfg.d_hidden, 0)
+        g, d = self._starts(seeds)
+        self.generator, self.discriminator = networks.MLP(g, "generator"), networks.MLP(d, "discriminator")
         self.opt_d = adam.Adam(self.discriminator.params, cfg.lr * cfg.d_lr_ratio, cfg.beta_1, name="adam_d")
         self.opt_g = adam.Adam(self.generator.params, cfg.lr, cfg.beta_1, name="adam_g")
         # Exponential moving average of G's weights (none when ema_decay is 0), warmed up
@@ -34,14 +36,17 @@ class Step(tf.Module):
         """G's weights, then D's."""
         return self.generator.params + self.discriminator.params
 
-    def reset(self, seed: int) -> None:
-        """Back to the starting values of a fresh Step of training seed `seed` (sizes and
-        options stay those it was built with)."""
+    def _starts(self, seeds: tuple[int, ...]) -> tuple[list[np.ndarray], list[np.ndarray]]:
         cfg = self.cfg
-        self.generator.set_weights(
-            networks.generator(cfg.g_input, cfg.g_hidden, seed, cfg.g_init, cfg.g_init_margin).get_weights()
-        )
-        self.discriminator.set_weights(networks.discriminator(cfg.d_hidden, seed).get_weights())
+        g = [networks.generator(cfg.g_input, cfg.g_hidden, s, cfg.g_init, cfg.g_init_margin) for s in seeds]
+        return networks.stack(g), networks.stack([networks.discriminator(cfg.d_hidden, s) for s in seeds])
+
+    def reset(self, seeds: tuple[int, ...]) -> None:
+        """Back to the starting values of a fresh Step of these seeds (as many as it was
+        built for)."""
+        g, d = self._starts(seeds)
+        self.generator.set_weights(g)
+        self.discriminator.set_weights(d)
         for opt in (self.opt_d, self.opt_g):
             opt.reset()
         for copies, sources in ((self.ema, self.generator.params), (self.slow, self.weights)):
@@ -49,7 +54,7 @@ class Step(tf.Module):
                 assign_all(copies, sources)
 
     def discriminator_objective(self, x: tf.Tensor, fake: tf.Tensor) -> tf.Tensor:
-        """D's loss, plus R1 (Mescheder et al. 2018) when r1_gamma > 0: gamma / 2 times
+        """D's loss per seed, plus R1 (Mescheder et al. 2018) when r1_gamma > 0: gamma / 2 times
         the mean squared slope of D's logit at the real samples, which damps D near the
         equilibrium instead of letting it circle with G."""
         d = self.discriminator
@@ -58,22 +63,22 @@ class Step(tf.Module):
         with tf.GradientTape() as inner:
             inner.watch(x)
             logit_real = d(x)
-        slope = inner.gradient(logit_real, x)
-        penalty = 0.5 * self.cfg.r1_gamma * tf.reduce_mean(tf.square(slope))
+        slope = inner.gradient(logit_real, x)  # each logit depends on its own x only
+        penalty = 0.5 * self.cfg.r1_gamma * tf.reduce_mean(tf.square(slope), axis=[1, 2])
         return losses.discriminator_loss(logit_real, d(fake)) + penalty
 
     def update_discriminator(self, x: tf.Tensor, fake: tf.Tensor, lr_scale=1.0) -> None:
         """One Adam step of D on a batch of real and generated samples."""
         d = self.discriminator
         with tf.GradientTape() as tape:
-            loss = self.discriminator_objective(x, fake)
+            loss = tf.reduce_sum(self.discriminator_objective(x, fake))
         self.opt_d.apply(tape.gradient(loss, d.params), d.params, lr_scale)
 
     def update_generator(self, z: tf.Tensor, lr_scale=1.0) -> None:
         """One Adam step of G on the same noise, against the updated D."""
         d, g = self.discriminator, self.generator
         with tf.GradientTape() as tape:
-            loss = losses.generator_loss(d(g(z)), self.cfg.loss)
+            loss = tf.reduce_sum(losses.generator_loss(d(g(z)), self.cfg.loss))
         self.opt_g.apply(tape.gradient(loss, g.params), g.params, lr_scale)
 
     def __call__(self, x: tf.Tensor, z: tf.Tensor, lr_scale=1.0) -> None:
@@ -111,9 +116,10 @@ class Step(tf.Module):
             slow.assign_add(alpha * (fast - slow))
             fast.assign(slow)
 
-    def export_weights(self) -> list:
-        """The generator to export: the moving average if there is one, else G itself."""
-        return [v.numpy() for v in self.ema] if self.ema else self.generator.get_weights()
+    def export_weights(self, i: int) -> list[np.ndarray]:
+        """The generator to export for the block's i-th seed: the moving average if there
+        is one, else G itself."""
+        return [v.numpy()[i] for v in self.ema] if self.ema else self.generator.seed_weights(i)
 
 
 def assign_all(targets, sources) -> None:

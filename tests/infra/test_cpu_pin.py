@@ -19,17 +19,19 @@ def test_level_of_each_kind_of_machine():
 def test_what_is_pinned_where():
     v3 = cpu_pin.pinned({}, cpu_pin.LEVEL)
     assert v3["ONEDNN_MAX_CPU_ISA"] == "AVX2" and v3["OPENBLAS_CORETYPE"] == "Haswell"
-    assert v3["TF_ENABLE_ONEDNN_OPTS"] == "0" and v3["XLA_FLAGS"] == "--xla_cpu_max_isa=AVX2"
+    assert v3["TF_ENABLE_ONEDNN_OPTS"] == "0"
+    assert v3["XLA_FLAGS"] == f"--xla_cpu_max_isa=AVX2 {cpu_pin.NO_YNN}"
     old_x86 = cpu_pin.pinned({}, "x86-64 without avx2")
     assert "OPENBLAS_CORETYPE" not in old_x86  # Haswell kernels would crash there
     assert old_x86["ONEDNN_MAX_CPU_ISA"] == "AVX2"  # a cap: harmless below it
-    assert set(cpu_pin.pinned({}, "aarch64")) == set(cpu_pin.EVERYWHERE)
+    arm = cpu_pin.pinned({}, "aarch64")
+    assert set(arm) == {*cpu_pin.EVERYWHERE, "XLA_FLAGS"} and arm["XLA_FLAGS"] == cpu_pin.NO_YNN
 
 
 def test_other_xla_flags_are_kept_and_an_isa_flag_replaced():
     env = {"XLA_FLAGS": "--xla_dump_to=/tmp/x --xla_cpu_max_isa=AVX512"}
     wanted = cpu_pin.pinned(env, cpu_pin.LEVEL)
-    assert wanted["XLA_FLAGS"] == "--xla_dump_to=/tmp/x --xla_cpu_max_isa=AVX2"
+    assert wanted["XLA_FLAGS"] == f"--xla_dump_to=/tmp/x --xla_cpu_max_isa=AVX2 {cpu_pin.NO_YNN}"
     assert cpu_pin.overrides(env, wanted) == ["XLA_FLAGS='--xla_cpu_max_isa=AVX512'"]
     assert cpu_pin.overrides({"XLA_FLAGS": "--xla_dump_to=/tmp/x"}, wanted) == []
 

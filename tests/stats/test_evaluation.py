@@ -54,9 +54,12 @@ def test_scores_hold_every_reported_key_and_match_the_tf_losses():
     ]:
         assert math.isfinite(s[key]), key
     assert s["loss_d"] == pytest.approx(
-        float(losses.discriminator_loss(tf.constant(logit_real), tf.constant(logit_fake))), rel=1e-9
+        float(losses.discriminator_loss(tf.constant(logit_real[None]), tf.constant(logit_fake[None]))[0]),
+        rel=1e-9,
     )
-    assert s["loss_g"] == pytest.approx(float(losses.generator_loss(tf.constant(logit_fake))), rel=1e-9)
+    assert s["loss_g"] == pytest.approx(
+        float(losses.generator_loss(tf.constant(logit_fake[None]))[0]), rel=1e-9
+    )
     assert s["mean_error"] == pytest.approx(abs(fake.mean() - real.mean()))
     assert s["mode_collapse"] is False
 
@@ -119,3 +122,16 @@ def test_a_discriminator_without_a_kink_inside_the_data_is_blind():
     assert not evaluation.discriminator_blind(grid, 0.5 * x + 0.2 * np.maximum(x - 1.0, 0))
     s = measure(real, real, logit_grid=np.full(len(grid), 0.3))
     assert s["discriminator_blind"] is True and "discriminator_blind" not in measure(real, real)
+
+
+def test_every_failure_is_named_and_a_pass_carries_no_name():
+    p = dict.fromkeys(["wasserstein_1", "ks_statistic", "kl_divergence", "std_error"], 0.5)
+    shifted = {"indistinguishable": False, "p_values": {**p, "mean_error": 0.001}}
+    assert evaluation.failure(shifted) == "shifted mean"
+    shape = {"indistinguishable": False, "p_values": {**p, "mean_error": 0.4, "ks_statistic": 0.001}}
+    assert evaluation.failure(shape) == "wrong shape"
+    both = {"indistinguishable": False, "p_values": {**dict.fromkeys(p, 0.001), "mean_error": 0.001}}
+    assert evaluation.failure(both) == "wrong shape, shifted mean, wrong spread"
+    flagged = {**shifted, "discriminator_blind": True}
+    assert evaluation.failure(flagged) == "blind D"  # its own flag first: what went wrong
+    assert evaluation.failure({**flagged, "indistinguishable": True}) == ""

@@ -48,6 +48,15 @@ def test_outliers_count_in_the_end_bins():
     assert p[0] == pytest.approx(1 / 3) and p[-1] == pytest.approx(1 / 3)
 
 
+def test_moments_are_scipys():
+    from scipy import stats
+
+    x = normal(5000, 1.0, 2.0, seed=8) ** 3  # skewed, heavy-tailed
+    m = metrics.moments(x)
+    assert m["skewness"] == pytest.approx(stats.skew(x), rel=1e-9)
+    assert m["excess_kurtosis"] == pytest.approx(stats.kurtosis(x), rel=1e-9)
+
+
 def test_moments_of_a_known_sample():
     m = metrics.moments(normal(200_000, 2.0, 3.0))
     assert m["mean"] == pytest.approx(2.0, abs=0.03)

@@ -10,12 +10,13 @@ from tests.pipeline import ROOT
 
 
 def test_exported_models_load_with_plain_tensorflow(tmp_path):
-    g, d = networks.generator(8, 4, seed=0), networks.discriminator(8, seed=0)
-    export.export_generator(tmp_path / "generator", g.get_weights())
-    export.export_discriminator(tmp_path / "discriminator", d.get_weights())
+    g_weights, d_weights = networks.generator(8, 4, seed=0), networks.discriminator(8, seed=0)
+    export.export_generator(tmp_path / "generator", g_weights)
+    export.export_discriminator(tmp_path / "discriminator", d_weights)
+    g, d = networks.MLP(networks.stack([g_weights]), "g"), networks.MLP(networks.stack([d_weights]), "d")
     z = np.random.default_rng(0).uniform(-1, 1, (5, 8)).astype(np.float32)
-    x = g(tf.constant(z)).numpy()
-    want_d = tf.sigmoid(d(tf.constant(x))).numpy()
+    x = g(tf.constant(z[None])).numpy()[0]  # a block of one seed
+    want_d = tf.sigmoid(d(tf.constant(x[None]))).numpy()[0]
     # A separate interpreter that never imports this package.
     script = f"""
 import numpy as np, tensorflow as tf
@@ -55,7 +56,7 @@ from gan.training import export, networks
 from gan.training.tf_setup import tf
 for _ in range(int(sys.argv[2])):  # unrelated tracing moves TensorFlow's name counter
     tf.function(lambda x: x * 2.0)(tf.constant(1.0))
-export.export_generator(sys.argv[1], networks.generator(8, 4, seed=0).get_weights())
+export.export_generator(sys.argv[1], networks.generator(8, 4, seed=0))
 """
     for name, busy in (("a", 0), ("b", 50)):
         subprocess.run(
@@ -84,13 +85,15 @@ def test_export_bytes_hold_across_the_name_counters_round_numbers(tmp_path):
         if name == "b":
             while ops.uid() % (1 << 18) != (1 << 18) - 3:
                 pass
-        export.export_generator(tmp_path / name / "g", g.get_weights())
-        export.export_discriminator(tmp_path / name / "d", d.get_weights())
+        export.export_generator(tmp_path / name / "g", g)
+        export.export_discriminator(tmp_path / name / "d", d)
     for model in ("g", "d"):
         a, b = (tmp_path / n / model / "saved_model.pb" for n in "ab")
         assert a.read_bytes() == b.read_bytes(), model
     z = np.random.default_rng(1).standard_normal((4, 8)).astype(np.float32)
     x = export.load_signature(tmp_path / "b/g")(z=tf.constant(z))["x"].numpy()
-    np.testing.assert_allclose(x, g(tf.constant(z)).numpy(), rtol=1e-6)
+    np.testing.assert_allclose(x, export.generator_net(g).serve(z=tf.constant(z))["x"].numpy(), rtol=1e-6)
     logit = export.load_signature(tmp_path / "b/d", "logit")(x=tf.constant(x))["logit"].numpy()
-    np.testing.assert_allclose(logit, d(tf.constant(x)).numpy(), rtol=1e-6)
+    np.testing.assert_allclose(
+        logit, export.discriminator_net(d).logit(x=tf.constant(x))["logit"].numpy(), rtol=1e-6
+    )

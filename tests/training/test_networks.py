@@ -12,8 +12,8 @@ import pytest
 @pytest.mark.parametrize("n_in, n_out", [(1, 8), (8, 1), (8, 4), (3, 5)])
 def test_dense_is_a_matrix_product_and_so_is_its_gradient(n_in, n_out):
     rng = np.random.default_rng(n_in * 10 + n_out)
-    x = tf.constant(rng.normal(size=(300, n_in)).astype(np.float32))
-    w = tf.Variable(rng.normal(size=(n_in, n_out)).astype(np.float32))
+    x = tf.constant(rng.normal(size=(3, 300, n_in)).astype(np.float32))  # a block of 3 seeds
+    w = tf.Variable(rng.normal(size=(3, n_in, n_out)).astype(np.float32))
     with tf.GradientTape(persistent=True) as tape:
         tape.watch(x)
         ours, reference = networks.dense(x, w), tf.matmul(x, w)
@@ -34,8 +34,9 @@ from gan.training import networks
 from gan.training.tf_setup import tf
 if sys.argv[1] == "matmul":       # the control: the layers as they were, with tf.matmul
     networks.dense = tf.matmul
-g, d = networks.generator(8, 4, 0), networks.discriminator(8, 0)
-z = tf.constant(np.random.default_rng(1).normal(size=(1000, 8)).astype(np.float32))
+g = networks.MLP(networks.stack([networks.generator(8, 4, 0)]), "g")
+d = networks.MLP(networks.stack([networks.discriminator(8, 0)]), "d")
+z = tf.constant(np.random.default_rng(1).normal(size=(1, 1000, 8)).astype(np.float32))
 with tf.GradientTape() as tape:
     logit = d(g(z))
     loss = tf.reduce_mean(logit)
