@@ -92,9 +92,7 @@ def tutorial_step_ms(real: np.ndarray, epochs: int) -> dict[str, float]:
     return {"ms_per_step": 1000 * statistics.median(times), "steps_timed": len(times)}
 
 
-def trainer_step_ms(
-    real: np.ndarray, xla: bool, epochs: int, block: int = 1, **overrides
-) -> dict[str, float]:
+def trainer_step_ms(real: np.ndarray, xla: bool, timed: int, block: int = 1, **overrides) -> dict[str, float]:
     """ms per step of one seed (a block's step time over its seeds), and the compile time."""
     from gan.training import trainer
     from gan.training.tf_setup import tf
@@ -112,8 +110,8 @@ def trainer_step_ms(
     runs = []
     for _ in range(3):
         start = time.perf_counter()
-        t.run_epochs(tf.constant(epochs, tf.int64))
-        runs.append((time.perf_counter() - start) / (epochs * steps_per_epoch))
+        t.run_epochs(tf.constant(timed, tf.int64))
+        runs.append((time.perf_counter() - start) / (timed * steps_per_epoch))
     return {
         "ms_per_step": 1000 * min(runs),
         "ms_per_step_median": 1000 * statistics.median(runs),
@@ -174,20 +172,20 @@ def main() -> None:
     tutorial = tutorial_step_ms(real, epochs=5)
     print(f"  {tutorial['ms_per_step']:.2f} ms/step", flush=True)
     print("project trainer, the tutorial's setup (1 D update per step) ...", flush=True)
-    same = trainer_step_ms(real, xla=False, epochs=250, **tutorial_setup())
+    same = trainer_step_ms(real, xla=False, timed=250, **tutorial_setup())
     print(f"  {same['ms_per_step']:.3f} ms/step, trace {same['trace_compile_s']:.2f} s", flush=True)
     print("project trainer, the tutorial's setup, with XLA ...", flush=True)
-    same_xla = trainer_step_ms(real, xla=True, epochs=250, **tutorial_setup())
+    same_xla = trainer_step_ms(real, xla=True, timed=250, **tutorial_setup())
     print(f"  {same_xla['ms_per_step']:.3f} ms/step, compile {same_xla['trace_compile_s']:.2f} s", flush=True)
     print("project trainer, default params ...", flush=True)
-    fast = trainer_step_ms(real, xla=False, epochs=250)
+    fast = trainer_step_ms(real, xla=False, timed=250)
     print(f"  {fast['ms_per_step']:.3f} ms/step, trace {fast['trace_compile_s']:.2f} s", flush=True)
     print("project trainer, default params, with XLA ...", flush=True)
-    xla = trainer_step_ms(real, xla=True, epochs=250)
+    xla = trainer_step_ms(real, xla=True, timed=250)
     print(f"  {xla['ms_per_step']:.3f} ms/step, compile {xla['trace_compile_s']:.2f} s", flush=True)
     print("project trainer, a block of 10 seeds, with XLA: the tutorial's setup, then the defaults ...")
-    block_same = trainer_step_ms(real, xla=True, epochs=50, block=10, **tutorial_setup())
-    block = trainer_step_ms(real, xla=True, epochs=50, block=10)
+    block_same = trainer_step_ms(real, xla=True, timed=50, block=10, **tutorial_setup())
+    block = trainer_step_ms(real, xla=True, timed=50, block=10)
     print(f"  {block_same['ms_per_step']:.4f} / {block['ms_per_step']:.4f} ms per seed-step", flush=True)
     print("import tensorflow (a fresh process) ...", flush=True)
     import_tf = min(
