@@ -24,7 +24,8 @@ def main() -> None:
     with np.load(paths.EVAL) as ev, np.load(paths.FRAMES) as fr:
         ev, fr = dict(ev), dict(fr)
     with open(paths.METRICS) as handle, open(paths.DETAILS) as details:
-        metrics = {**json.load(handle), "failure": json.load(details).get("failure")}
+        more = json.load(details)
+        metrics = {**json.load(handle), "failure": more.get("failure"), "modes": more.get("modes", 1)}
     drawn = {
         "loss_history": figures.loss_history(hist),
         "kl_history": figures.kl_history(hist),

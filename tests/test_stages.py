@@ -83,8 +83,8 @@ def test_bad_params_stop_the_stage_before_anything_is_written(repo, name, sectio
         (
             "data",
             "mixture_weights",
-            [0.5, -0.5],
-            "data.mixture_weights: must all be >= 0, with a positive sum (got [0.5, -0.5])",
+            [0.5, 0.0],
+            "data.mixture_weights: must all be > 0 (a mode of weight 0 is no mode) (got [0.5, 0.0])",
         ),
         (
             "data",

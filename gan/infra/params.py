@@ -70,9 +70,9 @@ class DataParams(_Section):
                 )
         if any(s <= 0 for s in self.mixture_stds):
             raise _Inconsistent("mixture_stds", "must all be > 0", self.mixture_stds)
-        if any(w < 0 for w in self.mixture_weights) or sum(self.mixture_weights) <= 0:
+        if any(w <= 0 for w in self.mixture_weights):
             raise _Inconsistent(
-                "mixture_weights", "must all be >= 0, with a positive sum", self.mixture_weights
+                "mixture_weights", "must all be > 0 (a mode of weight 0 is no mode)", self.mixture_weights
             )
         return self
 

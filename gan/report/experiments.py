@@ -17,6 +17,7 @@ METRICS = [
     ("silent", "silent"),
     ("median_p_value", "median p"),
     ("p_uniformity_ks", "KS vs uniform"),
+    ("mean_modes_captured", "modes"),
     ("p_value", "run p"),
     ("wasserstein_1", "run W1"),
     ("mean_error", "run mean err"),

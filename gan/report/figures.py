@@ -64,7 +64,18 @@ def kl_history(history: pd.DataFrame) -> plt.Figure:
 
 
 def _true_pdf(ax: plt.Axes, x: np.ndarray, dist: Mixture) -> None:
+    """The real pdf, and for a mixture each mode's high-quality band (mean +- 3 std)."""
     ax.plot(x, dist.pdf(x), color="black", ls="--", lw=1.2, label=f"true {dist.label()} pdf")
+    if len(dist.means) > 1:
+        for i, (m, s) in enumerate(zip(dist.means, dist.stds, strict=True)):
+            ax.axvspan(
+                m - 3 * s,
+                m + 3 * s,
+                color="grey",
+                alpha=0.08,
+                lw=0,
+                label="modes +- 3 std" if not i else None,
+            )
 
 
 def density(real: np.ndarray, fake: np.ndarray, dist: Mixture) -> plt.Figure:
@@ -91,6 +102,8 @@ def verdict(metrics: dict) -> tuple[str, str]:
         f"verdict: {'indistinguishable from' if metrics.get('indistinguishable') else 'DISTINGUISHABLE from'}"
         f" the real distribution (p = {metrics.get('p_value', float('nan')):.3f})"
     )
+    if metrics.get("modes", 1) > 1:
+        text += f"; modes {metrics['modes_captured']} of {metrics['modes']}"
     return text + "".join(f"; {flag}" for flag in flags), ("tab:green" if ok else "tab:red")
 
 

@@ -80,10 +80,11 @@ def measure(
     """The metrics of one generator. Losses are the tutorial's minimax pair, from the
     logit (see gan.training.losses), on the full real set and all generated samples.
     `mode_collapse`: the generated std is below `collapse_ratio` of the real one, a mode
-    is missed, or more than `collapse_atom` of the samples sit on one single value.
+    holds less than half its weight (`emptiest_mode`), or more than `collapse_atom` of the
+    samples sit on one single value.
     `discriminator_blind` (given D's logit on `data_grid(real)`): see discriminator_blind."""
     out: dict[str, object] = sample_scores(real, fake, **bins)
-    out.update(dist.mode_coverage(fake))
+    out.update(dist.modes(fake))
     out.update(
         {
             "d_real_mean": float(np.mean(sigmoid(logit_real))),
@@ -97,7 +98,7 @@ def measure(
     out["mode_collapse"] = bool(
         not np.isfinite(fake_std)
         or fake_std < collapse_ratio * real_std
-        or out["modes_captured"] < 1.0
+        or out["emptiest_mode"] < 0.5
         or out["largest_atom"] > collapse_atom
     )
     if logit_grid is not None:
@@ -122,7 +123,16 @@ REASONS = {
 # reports/metrics.json, what `dvc exp show` and `dvc metrics diff` compare. The rest (per-metric
 # p-values and critical values, the raw generator, moments, losses) goes to
 # reports/evaluation.json: not a metrics file, so not a column each in `dvc exp show`.
-HEADLINE = ("p_value", "indistinguishable", *verdict.METRICS, "d_real_mean", "d_fake_mean", *FLAGS)
+HEADLINE = (
+    "p_value",
+    "indistinguishable",
+    *verdict.METRICS,
+    "modes_captured",
+    "high_quality",
+    "d_real_mean",
+    "d_fake_mean",
+    *FLAGS,
+)
 # The raw generator's numbers (G itself, not its moving average), under "raw".
 RAW = (*verdict.METRICS, "fake_mean", "fake_std")
 # A population's row (reports/population/runs.csv): enough to rank a run in the gate and to
@@ -133,6 +143,9 @@ ROW = (
     "indistinguishable",
     *verdict.METRICS,
     "fake_std",
+    "modes_captured",
+    "high_quality",
+    "mode_kl",
     *FLAGS,
     "failure",
     "epochs_done",

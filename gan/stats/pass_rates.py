@@ -4,6 +4,7 @@ of a perfect sampler (pure: the `population` stage, the gate and the sweep repor
 
 from __future__ import annotations
 
+import math
 import statistics
 from typing import Any
 
@@ -89,4 +90,11 @@ def headline(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "silent": s["silent"],
         "median_p_value": s["median_p_value"],
         "p_uniformity_ks": ks,
+        **{f"mean_{key}": _mean(rows, key) for key in ("modes_captured", "high_quality")},
     }
+
+
+def _mean(rows: list[dict[str, Any]], key: str) -> float | None:
+    """The mean of a column over the runs where it is a number (None if none is)."""
+    values = [row[key] for row in rows if isinstance(row.get(key), int | float) and math.isfinite(row[key])]
+    return statistics.fmean(values) if values else None

@@ -93,6 +93,15 @@ def test_the_verdict_and_flags_head_the_figures():
     assert "DISTINGUISHABLE" in text and "BLIND DISCRIMINATOR" in text and colour == "tab:red"
     fig = figures.stamp(figures.qq(np.zeros(10), np.linspace(-1, 1, 10), N01), bad)
     assert fig.get_suptitle().replace("\n", " ") == text  # on as many lines as it needs
+    two = {**good, "modes": 2, "modes_captured": 1}
+    assert "; modes 1 of 2" in figures.verdict(two)[0]
+
+
+def test_a_mixtures_modes_are_drawn_as_bands():
+    mixture = Mixture((-2.0, 2.0), (0.5, 0.5), (0.5, 0.5))
+    fig = figures.density(mixture.sample(500, np.random.default_rng(0))[:, 0], np.zeros(10), mixture)
+    spans = sorted(round(p.get_x(), 6) for p in fig.axes[0].patches if p.get_alpha() == 0.08)
+    assert spans == [-3.5, 0.5]  # each mode's mean - 3 std
 
 
 def cut_off(fig) -> bool:

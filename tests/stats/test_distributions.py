@@ -60,3 +60,34 @@ def test_non_finite_or_huge_values_are_refused(tmp_path, key, value, words):
     (tmp_path / "p.yaml").write_text(yaml.safe_dump(raw))
     with pytest.raises(params.ParamsError, match=words):
         params.load(tmp_path / "p.yaml", "data")
+
+
+def test_mode_metrics_by_hand():
+    """VEEGAN's and PacGAN's definitions, on seven samples worked out by hand."""
+    mixture = Mixture((-2.0, 2.0), (0.5, 0.5), (0.25, 0.75))
+    # -2 and -1 go to the first mode, 2, 2.5 and 3.4 (2.8 std) to the second; 0 and 5 are
+    # 4 and 6 std from their nearest mode: not high quality
+    m = mixture.modes(np.array([-2.0, -1.0, 0.0, 2.0, 2.5, 3.4, 5.0]))
+    assert m["modes_captured"] == 2
+    assert m["high_quality"] == pytest.approx(5 / 7)
+    assert m["mode_kl"] == pytest.approx(0.4 * np.log(0.4 / 0.25) + 0.6 * np.log(0.6 / 0.75))
+    assert m["emptiest_mode"] == pytest.approx((3 / 7) / 0.75)  # the second: 3 of 7 for 3/4
+    one = mixture.modes(np.array([1.9, 2.0, 2.2]))
+    assert (one["modes_captured"], one["high_quality"], one["emptiest_mode"]) == (1, 1.0, 0.0)
+    assert one["mode_kl"] == pytest.approx(np.log(1 / 0.75))
+    assert np.isnan(mixture.modes(np.array([0.0, np.nan]))["mode_kl"])
+
+
+def test_the_nearest_mode_is_nearest_in_its_own_stds():
+    wide = Mixture((0.0, 3.0), (0.5, 2.0), (0.5, 0.5))
+    m = wide.modes(np.array([1.5]))  # 3 std from the first mode, 0.75 from the second
+    assert (m["modes_captured"], m["emptiest_mode"]) == (1, 0.0)
+    assert m["mode_kl"] == pytest.approx(np.log(2.0))
+
+
+def test_the_distribution_itself_scores_as_a_perfect_generator():
+    mixture = Mixture((-2.0, 0.0, 3.0), (0.5, 0.3, 0.8), (0.2, 0.3, 0.5))
+    m = mixture.modes(mixture.sample(100_000, np.random.default_rng(0)))
+    assert m["modes_captured"] == 3
+    assert m["high_quality"] == pytest.approx(0.9973, abs=0.002)
+    assert m["mode_kl"] < 1e-3 and m["emptiest_mode"] == pytest.approx(0.997, abs=0.02)

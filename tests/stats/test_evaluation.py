@@ -49,7 +49,9 @@ def test_scores_hold_every_reported_key_and_match_the_tf_losses():
         "fake_skewness",
         "fake_excess_kurtosis",
         "modes_captured",
-        "near_mode",
+        "high_quality",
+        "mode_kl",
+        "emptiest_mode",
         "largest_atom",
     ]:
         assert math.isfinite(s[key]), key
@@ -79,9 +81,10 @@ def test_mode_collapse_is_flagged():
     mixture = Mixture((-2.0, 2.0), (0.5, 0.5), (0.5, 0.5))
     two = mixture.sample(2000, rng)[:, 0]
     one = rng.normal(2.0, 0.5, 2000)
-    assert measure(two, two, dist=mixture)["modes_captured"] == 1.0
+    assert measure(two, two, dist=mixture)["modes_captured"] == 2
+    assert measure(two, two, dist=mixture)["mode_collapse"] is False
     s = measure(two, one, dist=mixture)
-    assert s["modes_captured"] == 0.5 and s["mode_collapse"] is True
+    assert s["modes_captured"] == 1 and s["emptiest_mode"] == 0.0 and s["mode_collapse"] is True
 
 
 def test_a_point_mass_is_a_collapse_even_with_a_wide_spread():
