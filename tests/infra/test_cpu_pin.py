@@ -25,7 +25,9 @@ def test_what_is_pinned_where():
     assert "OPENBLAS_CORETYPE" not in old_x86  # Haswell kernels would crash there
     assert old_x86["ONEDNN_MAX_CPU_ISA"] == "AVX2"  # a cap: harmless below it
     arm = cpu_pin.pinned({}, "aarch64")
-    assert set(arm) == {*cpu_pin.EVERYWHERE, "XLA_FLAGS"} and arm["XLA_FLAGS"] == cpu_pin.NO_YNN
+    assert (
+        set(arm) == {*cpu_pin.EVERYWHERE, "XLA_FLAGS", "TF_XLA_FLAGS"} and arm["XLA_FLAGS"] == cpu_pin.NO_YNN
+    )
 
 
 def test_other_xla_flags_are_kept_and_an_isa_flag_replaced():
@@ -104,3 +106,38 @@ def test_tensorflow_imported_with_onednn_rewrites_is_refused():
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert done.returncode != 0
     assert "import gan before tensorflow or keras" in done.stderr
+
+
+TRAIN_A_BLOCK = """
+import gan, hashlib, numpy as np
+from tests.training.test_trainer import EVERY_OPTION, block_of
+real = np.random.default_rng(0).normal(size=(90, 1)).astype(np.float32)
+t, _ = block_of(real, [3, 4], **{**EVERY_OPTION, "noise": "normal", "xla": True})
+print(hashlib.sha256(b"".join(v.numpy().tobytes() for v in t.state_variables)).hexdigest())
+"""
+
+
+def test_a_program_loaded_from_the_xla_cache_computes_the_same_bytes(tmp_path):
+    """Each process compiles, or loads what an earlier one compiled: the same bits."""
+
+    def trained(cache: str) -> str:
+        env = {**os.environ, "GAN_XLA_CACHE": cache}
+        done = subprocess.run([sys.executable, "-c", TRAIN_A_BLOCK], env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    cache = tmp_path / "xla"
+    compiled = trained(str(cache))
+    kept = sorted(cache.iterdir())
+    assert kept and all(path.stat().st_size > 0 for path in kept)
+    assert trained(str(cache)) == compiled  # loaded from the cache
+    assert sorted(cache.iterdir()) == kept
+    assert trained("") == compiled  # no cache
+
+
+def test_the_xla_cache_is_kept_per_machine_and_tensorflow_release():
+    wanted = cpu_pin.pinned({"XDG_CACHE_HOME": "/c"}, cpu_pin.LEVEL)
+    assert wanted["TF_XLA_FLAGS"].startswith(cpu_pin.XLA_CACHE_FLAG + "/c/gan-tutorial/xla/")
+    other_flags = cpu_pin.pinned({"XDG_CACHE_HOME": "/c", "XLA_FLAGS": "--xla_dump_to=/x"}, cpu_pin.LEVEL)
+    assert other_flags["TF_XLA_FLAGS"] != wanted["TF_XLA_FLAGS"]
+    assert cpu_pin.pinned({"GAN_XLA_CACHE": ""}, cpu_pin.LEVEL)["TF_XLA_FLAGS"] == ""
