@@ -55,7 +55,7 @@ def test_the_row_of_the_pipelines_own_seed_is_the_pipelines_run(project):
         assert own[key] == str(metrics[key]), key
     assert float(own["raw_p_value"]) == details["raw"]["p_value"]
     summary = json.loads((project / "reports/population.json").read_text())
-    assert 0 <= summary["pass_rate"] <= 1 and len(summary) == 7  # seven columns in `dvc exp show`
+    assert 0 <= summary["pass_rate"] <= 1 and len(summary) == 9  # nine columns in `dvc exp show`
 
 
 def test_with_xla_a_seeds_row_does_not_depend_on_its_block(workspace):
