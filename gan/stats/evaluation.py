@@ -83,7 +83,7 @@ def measure(
     is missed, or more than `collapse_atom` of the samples sit on one single value.
     `discriminator_blind` (given D's logit on `data_grid(real)`): see discriminator_blind."""
     out: dict[str, object] = sample_scores(real, fake, **bins)
-    out.update(dist.mode_coverage(fake))
+    out.update(dist.mode_coverage(fake) if hasattr(dist, "mode_coverage") else {})  # no modes: file data
     out.update(
         {
             "d_real_mean": float(np.mean(sigmoid(logit_real))),
@@ -97,7 +97,7 @@ def measure(
     out["mode_collapse"] = bool(
         not np.isfinite(fake_std)
         or fake_std < collapse_ratio * real_std
-        or out["modes_captured"] < 1.0
+        or out.get("modes_captured", 1.0) < 1.0
         or out["largest_atom"] > collapse_atom
     )
     if logit_grid is not None:

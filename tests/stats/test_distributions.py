@@ -60,3 +60,22 @@ def test_non_finite_or_huge_values_are_refused(tmp_path, key, value, words):
     (tmp_path / "p.yaml").write_text(yaml.safe_dump(raw))
     with pytest.raises(params.ParamsError, match=words):
         params.load(tmp_path / "p.yaml", "data")
+
+
+def test_a_data_file_is_the_empirical_distribution_of_its_training_rows():
+    from gan.stats.distributions import Empirical, real_distribution
+
+    rows = np.random.default_rng(5).gamma(4.0, 0.5, size=(750, 1)).astype(np.float32)
+    file = params.DataParams(
+        **{**params.load("params.yaml", "data")["data"].model_dump(), "distribution": "file"}
+    )
+    dist = real_distribution(file, rows)
+    assert isinstance(dist, Empirical) and dist.label() == "data/example.csv (750 training rows)"
+    draws = dist.sample(5000, np.random.default_rng(0))  # a bootstrap: training rows only
+    assert draws.shape == (5000, 1) and draws.dtype == np.float32 and np.isin(draws, rows).all()
+    assert draws.tobytes() == dist.sample(5000, np.random.default_rng(0)).tobytes()
+    assert integrate.quad(lambda x: dist.pdf(np.array([x]))[0], -5, 15)[0] == pytest.approx(1.0, abs=1e-3)
+    assert dist.pdf(np.zeros(7)).shape == (7,)
+    np.testing.assert_allclose(dist.ppf(np.array([0.1, 0.5])), np.quantile(rows, [0.1, 0.5]))
+    assert not hasattr(dist, "mode_coverage")  # no modes: evaluate reports none
+    assert isinstance(real_distribution(params.load("params.yaml", "data")["data"], rows), Mixture)
