@@ -97,9 +97,10 @@ def split(data_seed):
 def test_a_perfect_generator_passes_at_the_stated_level_for_every_data_set(data_set):
     """The calibration check (tiny sizes; docs/verdict.md has the full one): for each of
     20 real data sets, exact samples of the true distribution stand in for the generator
-    (for a data file: 20 splits of it, and draws of its training rows). Each data set's pass rate must be 95% within sampling error, and so must the pooled
-    rate. The old verdict (a floor from fresh real sets, all five 95% quantiles at once)
-    passed 84% pooled and 51% for one data seed."""
+    (for a data file: 20 splits of it, and draws of its training rows). Each data set's
+    pass rate must be 95% within sampling error, and so must the pooled rate. The old
+    verdict (a floor from fresh real sets, all five 95% quantiles at once) passed 84%
+    pooled and 51% for one data seed."""
     n_fake, repeats, draws, level = 300, 199, 200, 0.05
     rates = []
     for data_seed in range(20):
