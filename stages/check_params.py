@@ -1,5 +1,5 @@
-"""Stage `check_params`: validate every section of params.yaml, and what the sections
-must agree on, before any other stage runs.
+"""Stage `check_params`: validate every section of params.yaml, what the sections must
+agree on, and the user's data file (`data.distribution: file`), before any other stage runs.
 
 Why a stage of its own: DVC deletes a stage's outputs just before it runs the stage, so
 a stage that refuses a bad value itself has already lost its previous outputs. This
@@ -11,7 +11,7 @@ here, with every output of the last good run still in place.
 if not __package__:  # run as a file, where `gan` cannot be imported
     raise SystemExit("run a stage the way DVC does: `sh stages/run check_params` or `dvc repro check_params`")
 
-from gan.infra import files, params
+from gan.infra import data, files, params
 
 from stages import paths
 from stages.cli import run
@@ -22,11 +22,14 @@ CONTENT = b"params.yaml: every section valid (written by stages/check_params.py)
 
 def main() -> None:
     p = params.load(paths.PARAMS)
-    if p["train"].batch_size > p["data"].n_samples:
-        raise params.ParamsError(
-            f"{paths.PARAMS}: train.batch_size ({p['train'].batch_size}) is larger than "
-            f"data.n_samples ({p['data'].n_samples})"
-        )
+    batch_size = p["train"].batch_size
+    if p["data"].distribution == "file":  # the file read and checked as `sample` will
+        training, _ = data.split_rows(p["data"])
+        rows, what = len(training), f"the {len(training)} training rows of {p['data'].path}"
+    else:
+        rows, what = p["data"].n_samples, f"data.n_samples ({p['data'].n_samples})"
+    if batch_size > rows:
+        raise params.ParamsError(f"{paths.PARAMS}: train.batch_size ({batch_size}) is larger than {what}")
     files.write_bytes(paths.PARAMS_CHECKED, CONTENT)
     print(f"check_params: {paths.PARAMS} is valid")
 

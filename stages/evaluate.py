@@ -1,4 +1,5 @@
-"""Stage `evaluate`: score the exported generator against data/real.npy.
+"""Stage `evaluate`: score the exported generator against data/scored.npy (data/real.npy
+again for a built-in distribution, the held-out rows of a data file).
 
 Writes reports/metrics.json (the headline numbers `dvc metrics diff` compares),
 reports/evaluation.json (the rest: per-metric p-values and critical values, the raw generator) and
@@ -15,7 +16,7 @@ import json
 
 from gan.infra import cpu_pin, data, files, params
 from gan.stats import evaluation, verdict
-from gan.stats.distributions import Mixture
+from gan.stats.distributions import real_distribution
 
 from stages import paths
 from stages.cli import run
@@ -28,7 +29,7 @@ def _isa(train_isa: str | None) -> str:
 
 def main() -> None:
     p = params.load(paths.PARAMS, "data", "model", "evaluate", "metrics")
-    real = data.load_real(paths.REAL)
+    real, scored = data.load_real(paths.REAL), data.load_real(paths.SCORED)
     with open(paths.TRAIN_SUMMARY) as handle:
         training = json.load(handle)
 
@@ -38,8 +39,9 @@ def main() -> None:
     scores, fake, raw_fake = runs.score(
         p,
         real,
+        scored,
         nets,
-        runs.null(p, real),
+        runs.null(p, real, scored),
         diverged=training.get("diverged", False),
         epochs_done=training.get("epochs_done", 0),
     )
@@ -49,20 +51,20 @@ def main() -> None:
     headline, details = evaluation.split(scores)
     files.write_json(paths.METRICS, headline)
     files.write_json(paths.DETAILS, details)
-    grid = evaluation.view_grid(real, 401)
+    grid = evaluation.view_grid(scored, 401)
     files.write_npz(
         paths.EVAL,
-        real=real[:, 0],
+        real=scored[:, 0],  # the real rows the fakes were scored against
         fake=fake[:, 0],
         raw_fake=raw_fake[:, 0],
-        d_real=evaluation.sigmoid(nets.logit(real)[:, 0]),
+        d_real=evaluation.sigmoid(nets.logit(scored)[:, 0]),
         d_fake=evaluation.sigmoid(nets.logit(fake)[:, 0]),
         grid=grid[:, 0],
         d_grid=evaluation.sigmoid(nets.logit(grid)[:, 0]),
     )
     said = "INDISTINGUISHABLE from" if scores["indistinguishable"] else "distinguishable from"
     print(
-        f"evaluate: generator {said} {Mixture.from_params(p['data']).label()} at this sample size "
+        f"evaluate: generator {said} {real_distribution(p['data'], real).label()} at this sample size "
         f"(p = {scores['p_value']:.3f}, level {p['evaluate'].level}); "
         + ", ".join(f"{k} {scores[k]:.4f} (p {scores['p_values'][k]:.3f})" for k in verdict.METRICS)
         + (f"; FAILED: {scores['failure'].upper()}" if scores["failure"] else "")

@@ -3,7 +3,8 @@ tests/test_dvc_deps.py checks that it does)."""
 
 PARAMS = "params.yaml"
 PARAMS_CHECKED = "reports/params_checked.txt"
-REAL = "data/real.npy"
+REAL = "data/real.npy"  # what `train` learns from
+SCORED = "data/scored.npy"  # what the verdict scores against (held-out rows of a data file)
 CHECKPOINTS = "models/checkpoints"  # not a DVC output: it must survive DVC's cleanup
 GENERATOR = "models/generator"
 RAW_GENERATOR = "models/generator_raw"

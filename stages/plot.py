@@ -8,9 +8,9 @@ if not __package__:  # run as a file, where `gan` cannot be imported
 
 import json
 
-from gan.infra import params
+from gan.infra import data, params
 from gan.report import figures, history
-from gan.stats.distributions import Mixture
+from gan.stats.distributions import real_distribution
 
 import numpy as np
 
@@ -19,7 +19,7 @@ from stages.cli import run
 
 
 def main() -> None:
-    dist = Mixture.from_params(params.load(paths.PARAMS, "data")["data"])
+    dist = real_distribution(params.load(paths.PARAMS, "data")["data"], data.load_real(paths.REAL))
     hist = history.read(paths.TRAIN_LOG, ("loss_d", "loss_g", "kl_divergence"))
     with np.load(paths.EVAL) as ev, np.load(paths.FRAMES) as fr:
         ev, fr = dict(ev), dict(fr)

@@ -28,7 +28,7 @@ from stages.cli import run
 def main() -> None:
     started = time.perf_counter()
     p = params.load(paths.PARAMS)  # parsed once: the workers get these validated sections
-    real = data.load_real(paths.REAL)
+    real, scored = data.load_real(paths.REAL), data.load_real(paths.SCORED)
     seeds = p["population"].seeds
     # Seeds of a block train together in one compiled program. Without XLA only a block of
     # one keeps a seed's bits (TensorFlow's kernels round an array's tail otherwise).
@@ -58,9 +58,16 @@ def main() -> None:
 
     done: list[dict] = []  # an interrupt (Ctrl-C, SIGTERM) keeps the last population in place
     with cluster.connect(workers) as client:
-        null = client.submit(seed_run.null_for, p, real, pure=False)  # once, sent to every task
+        null = client.submit(seed_run.null_for, p, real, scored, pure=False)  # once, sent to every task
         rows = cluster.run_blocks(
-            client, seed_run.train_and_score, blocks, on_rows=progress, p=p, real=real, null=null
+            client,
+            seed_run.train_and_score,
+            blocks,
+            on_rows=progress,
+            p=p,
+            real=real,
+            scored=scored,
+            null=null,
         )
 
     import pandas as pd

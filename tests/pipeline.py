@@ -15,6 +15,8 @@ ROOT = Path(__file__).resolve().parents[1]
 TINY = {
     "data": {
         "distribution": "normal",
+        "path": "data/example.csv",
+        "holdout": 0.25,
         "n_samples": 200,
         "mean": 0.0,
         "std": 1.0,

@@ -95,6 +95,65 @@ def test_mixture_data_runs_and_reports_mode_coverage(workspace):
     assert isinstance(headline["indistinguishable"], bool)
 
 
+def use_data_file(repo, path):
+    raw = yaml.safe_load((repo / "params.yaml").read_text())
+    raw["data"].update(distribution="file", path=path)
+    (repo / "params.yaml").write_text(yaml.safe_dump(raw, sort_keys=False))
+
+
+def test_a_csv_trains_on_its_rows_and_is_scored_on_the_held_out_ones(workspace):
+    """`data.distribution: file` end to end: `dvc repro` with a CSV (a header row, 240 rows:
+    180 train, 60 held out), then `dvc exp run -S data.path=...` with a .npy, which DVC
+    resolves in dvc.yaml (`${data.path}`) from the params it was given."""
+    rows = np.random.default_rng(0).gamma(4.0, 0.5, 240).astype(np.float32)
+    (workspace / "data/mine.csv").write_text("rainfall\n" + "".join(f"{v!r}\n" for v in rows.tolist()))
+    use_data_file(workspace, "data/mine.csv")
+    done = dvc("repro", cwd=workspace)
+    real, scored = np.load(workspace / "data/real.npy"), np.load(workspace / "data/scored.npy")
+    assert real.shape == (180, 1) and scored.shape == (60, 1)
+    assert sorted(np.concatenate([real, scored])[:, 0]) == sorted(rows)
+    with np.load(workspace / "reports/eval.npz") as saved:
+        assert np.array_equal(saved["real"], scored[:, 0])  # what the verdict compared with
+    metrics = json.loads((workspace / "reports/metrics.json").read_text())
+    assert sorted(metrics) == sorted(evaluation.HEADLINE) and isinstance(metrics["indistinguishable"], bool)
+    details = json.loads((workspace / "reports/evaluation.json").read_text())
+    assert "modes_captured" not in details and isinstance(details["raw"]["p_value"], float)
+    assert "from data/mine.csv (180 training rows) at this sample size" in done.stdout
+    assert json.loads(dvc("status", "--json", cwd=workspace).stdout) == {}
+    assert (workspace / "reports/population/runs.csv").read_text().count("\n") == 4  # 3 seeds
+
+    np.save(workspace / "data/other.npy", rows[:200] + 10.0)
+    commit_all(workspace, "a second data file")
+    dvc("exp", "run", "-S", "data.path=data/other.npy", cwd=workspace)
+    real = np.load(workspace / "data/real.npy")
+    assert real.shape == (150, 1) and real.min() > 10.0
+    lock = yaml.safe_load((workspace / "dvc.lock").read_text())["stages"]
+    for stage in ("check_params", "sample"):
+        deps = [dep["path"] for dep in lock[stage]["deps"]]
+        assert "data/other.npy" in deps and "data/mine.csv" not in deps, (stage, deps)
+
+
+@pytest.mark.parametrize(
+    "content, words",
+    [
+        (None, "data/mine.csv"),  # DVC itself refuses a missing dependency
+        ("x\n1\n2\nabc\n", "error: data/mine.csv: row 3 is not a number ('abc')"),
+        ("1\n" * 100, "error: data/mine.csv: every row holds the same value (1)"),
+    ],
+    ids=["missing", "not numbers", "one value"],
+)
+def test_a_bad_data_file_stops_dvc_repro_before_any_output_is_deleted(workspace, content, words):
+    if content is not None:
+        (workspace / "data/mine.csv").write_text(content)
+    before = every_output(workspace)
+    use_data_file(workspace, "data/mine.csv")
+    done = dvc("repro", cwd=workspace, check=False)
+    assert done.returncode != 0
+    assert words in done.stdout + done.stderr, done.stdout + done.stderr
+    assert "Running stage 'sample'" not in done.stdout
+    assert every_output(workspace) == before
+
+
 def generated_by_evaluate_match_the_noise(repo, kind):
     """reports/eval.npz's fakes are the exported generator on `kind` noise drawn with
     evaluate.seed: evaluate feeds the generator the noise of params' model.noise."""

@@ -131,6 +131,34 @@ def test_bad_data_files_stop_the_stage(repo, name, writer, words):
     assert snapshot(repo) == before
 
 
+def use_data_file(repo, content):
+    (repo / "data/mine.csv").write_text(content)
+    set_param(repo, "data", "distribution", "file")
+    set_param(repo, "data", "path", "data/mine.csv")
+
+
+@pytest.mark.parametrize("name", ["check_params", "sample"])
+def test_a_bad_data_file_stops_the_stage_in_one_line(repo, name):
+    use_data_file(repo, "x\n1\n2\nabc\n")
+    before = snapshot(repo)
+    done = stage(repo, name)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip().splitlines() == ["error: data/mine.csv: row 3 is not a number ('abc')"]
+    assert snapshot(repo) == before
+
+
+def test_a_batch_larger_than_the_files_training_rows_is_refused(repo):
+    use_data_file(repo, "".join(f"{v}\n" for v in range(200)))  # 150 training rows, 50 held out
+    set_param(repo, "train", "batch_size", 151)
+    done = stage(repo, "check_params")
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip().splitlines() == [
+        "error: params.yaml: train.batch_size (151) is larger than the 150 training rows of data/mine.csv"
+    ]
+    set_param(repo, "train", "batch_size", 150)
+    assert stage(repo, "check_params").returncode == 0
+
+
 def test_tiny_defaults_are_valid(repo):
     assert yaml.safe_load((repo / "params.yaml").read_text()) == TINY
 

@@ -49,7 +49,9 @@ class _Section(BaseModel):
 
 
 class DataParams(_Section):
-    distribution: Literal["normal", "mixture"]
+    distribution: Literal["normal", "mixture", "file"]
+    path: str  # the user's data (distribution: file), a dependency of check_params and sample
+    holdout: float = Field(gt=0, lt=1)  # share of its rows held out for the verdict
     n_samples: int = Field(ge=2)
     mean: float = Field(ge=-1e6, le=1e6)
     std: float = Field(gt=0, le=1e6)
@@ -57,6 +59,13 @@ class DataParams(_Section):
     mixture_stds: list[Annotated[float, Field(le=1e6)]] = Field(min_length=1)
     mixture_weights: list[Annotated[float, Field(le=1e6)]] = Field(min_length=1)
     seed: int = Field(ge=0)
+
+    @field_validator("path")
+    @classmethod
+    def _csv_or_npy(cls, value: str) -> str:
+        if not value.lower().endswith((".csv", ".npy")):
+            raise ValueError("must name a .csv file (one column of numbers) or a .npy array")
+        return value
 
     @model_validator(mode="after")
     def _mixture_is_consistent(self) -> DataParams:

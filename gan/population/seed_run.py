@@ -30,10 +30,10 @@ def _trainer(p: dict[str, Any], real: np.ndarray, seeds: tuple[int, ...]):
 
 
 def train_and_score(
-    p: dict[str, Any], real: np.ndarray, seeds: tuple[int, ...], null: np.ndarray
+    p: dict[str, Any], real: np.ndarray, scored: np.ndarray, seeds: tuple[int, ...], null: np.ndarray
 ) -> list[dict[str, Any]]:
-    """The population's rows (gan.stats.evaluation.ROW) of a block of training seeds;
-    `p`: the validated params sections."""
+    """The population's rows (gan.stats.evaluation.ROW) of a block of training seeds, trained
+    on `real` and scored against `scored`; `p`: the validated params sections."""
     from gan.stats import evaluation
     from gan.training import runs
 
@@ -44,6 +44,7 @@ def train_and_score(
         scores, _, _ = runs.score(
             p,
             real,
+            scored,
             runs.Networks.of(block, i),
             null,
             diverged=result.diverged[i],
@@ -54,9 +55,9 @@ def train_and_score(
     return rows
 
 
-def null_for(p: dict[str, Any], real: np.ndarray) -> np.ndarray:
+def null_for(p: dict[str, Any], real: np.ndarray, scored: np.ndarray) -> np.ndarray:
     """The verdict's null (gan.training.runs.null), computed on a worker: the stage's
     own process never imports TensorFlow."""
     from gan.training import runs
 
-    return runs.null(p, real)
+    return runs.null(p, real, scored)

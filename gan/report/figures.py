@@ -13,7 +13,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 from gan.infra import files
-from gan.stats.distributions import Mixture
+from gan.stats.distributions import Distribution, Empirical, Mixture
 from gan.stats.evaluation import FLAGS, view_grid
 
 import matplotlib.pyplot as plt
@@ -63,10 +63,12 @@ def kl_history(history: pd.DataFrame) -> plt.Figure:
     return fig
 
 
-def _true_pdf(ax: plt.Axes, x: np.ndarray, dist: Mixture) -> None:
-    """The real pdf, and for a mixture each mode's high-quality band (mean +- 3 std)."""
-    ax.plot(x, dist.pdf(x), color="black", ls="--", lw=1.2, label=f"true {dist.label()} pdf")
-    if len(dist.means) > 1:
+def _true_pdf(ax: plt.Axes, x: np.ndarray, dist: Distribution) -> None:
+    """The real pdf (a KDE for a data file), and for a mixture each mode's high-quality
+    band (mean +- 3 std)."""
+    label = f"KDE of {dist.label()}" if isinstance(dist, Empirical) else f"true {dist.label()} pdf"
+    ax.plot(x, dist.pdf(x), color="black", ls="--", lw=1.2, label=label)
+    if isinstance(dist, Mixture) and len(dist.means) > 1:
         for i, (m, s) in enumerate(zip(dist.means, dist.stds, strict=True)):
             ax.axvspan(
                 m - 3 * s,
@@ -78,7 +80,7 @@ def _true_pdf(ax: plt.Axes, x: np.ndarray, dist: Mixture) -> None:
             )
 
 
-def density(real: np.ndarray, fake: np.ndarray, dist: Mixture) -> plt.Figure:
+def density(real: np.ndarray, fake: np.ndarray, dist: Distribution) -> plt.Figure:
     fig, ax = plt.subplots(figsize=(8, 5), layout="constrained")
     x = view_grid(real, 400)[:, 0]
     if np.all(np.isfinite(fake)) and np.std(fake) > 0:
@@ -181,7 +183,7 @@ class _StateChart:
     `show` only changes bar heights, the D curve and the title, so an animation does not
     lay out and draw a new figure per frame."""
 
-    def __init__(self, ax: plt.Axes, grid: np.ndarray, dist: Mixture):
+    def __init__(self, ax: plt.Axes, grid: np.ndarray, dist: Distribution):
         lo, hi = float(grid[0]), float(grid[-1])
         self.edges = np.linspace(lo, hi, 61)
         self.bars = ax.stairs(np.zeros(60), self.edges, fill=True, color=FAKE, alpha=0.35, label="generated")
@@ -215,13 +217,13 @@ class _StateChart:
         )
 
 
-def final_state(fake: np.ndarray, grid: np.ndarray, d_grid: np.ndarray, dist: Mixture) -> plt.Figure:
+def final_state(fake: np.ndarray, grid: np.ndarray, d_grid: np.ndarray, dist: Distribution) -> plt.Figure:
     fig, ax = plt.subplots(figsize=(8, 5), layout="constrained")
     _StateChart(ax, grid, dist).show(fake, d_grid, "After training: real pdf, generated density, D(x)")
     return fig
 
 
-def qq(fake: np.ndarray, real: np.ndarray, dist: Mixture) -> plt.Figure:
+def qq(fake: np.ndarray, real: np.ndarray, dist: Distribution) -> plt.Figure:
     """Sorted generated samples against the quantiles of the real distribution: a
     straight diagonal means G maps the noise onto the right distribution."""
     fig, ax = plt.subplots(figsize=(5.5, 5.5), layout="constrained")
@@ -244,7 +246,7 @@ def qq(fake: np.ndarray, real: np.ndarray, dist: Mixture) -> plt.Figure:
     return fig
 
 
-def animation_frames(frames: dict[str, np.ndarray], dist: Mixture) -> list[np.ndarray]:
+def animation_frames(frames: dict[str, np.ndarray], dist: Distribution) -> list[np.ndarray]:
     """One RGB image per snapshot: the final-state chart at that epoch, with the losses.
     The static parts are drawn once; each frame redraws only what changes (blitting)."""
     fig, ax = plt.subplots(figsize=(6.4, 4), dpi=80)

@@ -1,5 +1,6 @@
-"""The real distribution: N(mean, std), or a mixture of Gaussians to show mode collapse.
-Sampling, density, quantiles and modes, from the `data` params (numpy and scipy only)."""
+"""The real distribution: N(mean, std), a mixture of Gaussians to show mode collapse, or
+the user's own data (its training rows). Sampling, density, quantiles and, for the
+built-in ones, modes, from the `data` params (numpy and scipy only)."""
 
 from __future__ import annotations
 
@@ -99,3 +100,41 @@ class Mixture:
             "mode_kl": kl,
             "emptiest_mode": float(fill.min()),
         }
+
+
+@dataclass(frozen=True, eq=False)
+class Empirical:
+    """The user's data (`data.distribution: file`) as the real distribution, known only by
+    its training rows: a draw resamples them (a bootstrap), so the verdict's perfect
+    generator is one that outputs training rows (docs/verdict.md). Its density is their
+    Gaussian KDE and its quantiles theirs, for the figures. It has no modes."""
+
+    rows: np.ndarray  # the training rows, shape (n, 1)
+    source: str  # the file they came from
+
+    def label(self) -> str:
+        return f"{self.source} ({len(self.rows)} training rows)"
+
+    def sample(self, n: int, rng: np.random.Generator) -> np.ndarray:
+        """n training rows drawn with replacement, float32, shape (n, 1)."""
+        return np.asarray(self.rows, np.float32).reshape(-1, 1)[rng.integers(len(self.rows), size=n)]
+
+    def pdf(self, x: np.ndarray) -> np.ndarray:
+        from scipy import stats
+
+        x = np.asarray(x, np.float64)
+        return stats.gaussian_kde(np.ravel(self.rows).astype(np.float64))(x.ravel()).reshape(x.shape)
+
+    def ppf(self, probs: np.ndarray) -> np.ndarray:
+        return np.quantile(np.ravel(self.rows).astype(np.float64), probs)
+
+
+Distribution = Mixture | Empirical
+
+
+def real_distribution(data, real: np.ndarray) -> Distribution:
+    """The distribution the `data` params describe: a Mixture, or for `file` the Empirical
+    one of `real`, the training rows the `sample` stage split from data.path."""
+    if data.distribution == "file":
+        return Empirical(real, data.path)
+    return Mixture.from_params(data)

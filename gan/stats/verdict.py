@@ -5,7 +5,7 @@ exact samples scored against the same real set (docs/verdict.md). numpy only."""
 from __future__ import annotations
 
 from gan.stats import metrics
-from gan.stats.distributions import Mixture
+from gan.stats.distributions import Distribution
 
 import numpy as np
 
@@ -24,7 +24,7 @@ def scores(real: np.ndarray, fake: np.ndarray, **bins) -> dict[str, float]:
 
 
 def null_scores(
-    dist: Mixture, real: np.ndarray, n_fake: int, *, repeats: int, seed: int, **bins
+    dist: Distribution, real: np.ndarray, n_fake: int, *, repeats: int, seed: int, **bins
 ) -> np.ndarray:
     """The scores (rows: repeats, columns: METRICS) of `repeats` exact samples of
     the real distribution, each of `n_fake` points, against this one real set: what a perfect

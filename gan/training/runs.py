@@ -14,7 +14,7 @@ from typing import Any
 
 from gan.infra import data
 from gan.stats import evaluation, metrics, verdict
-from gan.stats.distributions import Mixture
+from gan.stats.distributions import real_distribution
 from gan.training import export
 from gan.training.networks import stack
 from gan.training.trainer import Config, FitResult, Trainer, fit
@@ -36,12 +36,14 @@ def train(p: Sections, real: np.ndarray, block: Trainer, **hooks: Any) -> FitRes
     return fit(block, kl, checkpoint_every=p["train"].checkpoint_every, **hooks)
 
 
-def null(p: Sections, real: np.ndarray) -> np.ndarray:
-    """The verdict's null for this data: computed once, shared by every run scored on it."""
+def null(p: Sections, real: np.ndarray, scored: np.ndarray) -> np.ndarray:
+    """The verdict's null for this data: draws of the real distribution (for a data file,
+    of its training rows `real`) scored against the rows `scored`; computed once, shared by
+    every run scored on them."""
     ev = p["evaluate"]
     return verdict.null_scores(
-        Mixture.from_params(p["data"]),
-        real,
+        real_distribution(p["data"], real),
+        scored,
         ev.n_samples,
         repeats=ev.null_repeats,
         seed=ev.seed,
@@ -101,6 +103,7 @@ def _exported(g_input: int, g_hidden: int, d_hidden: int) -> tuple[Any, Any]:
 def score(
     p: Sections,
     real: np.ndarray,
+    scored: np.ndarray,
     nets: Networks,
     null: np.ndarray,
     *,
@@ -109,16 +112,17 @@ def score(
     critical_values: bool = True,
 ) -> tuple[dict[str, Any], np.ndarray, np.ndarray]:
     """(scores, generated samples, G's own samples) of a trained run on the evaluation
-    noise: evaluation.assess, plus how its training ended."""
+    noise: evaluation.assess against the rows `scored` (data/scored.npy), plus how its
+    training ended; `real`, the training rows, is the real distribution of a data file."""
     ev, model = p["evaluate"], p["model"]
     z = data.noise(ev.n_samples, model.g_input, ev.seed, model.noise)
     fake, raw_fake = nets.generate(z), nets.generate_raw(z)
     scores = evaluation.assess(
-        real,
+        scored,
         fake,
         raw_fake,
         nets.logit,
-        dist=Mixture.from_params(p["data"]),
+        dist=real_distribution(p["data"], real),
         null=null,
         critical_values=critical_values,
         **ev.model_dump(include={"level", "collapse_ratio", "collapse_atom"}),

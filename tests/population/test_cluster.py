@@ -62,7 +62,8 @@ def test_a_well_formed_address_passes_the_check(address):
 def test_the_stage_says_it_in_one_line_at_once(tmp_path):
     repo = make_copy(tmp_path)
     (repo / "data").mkdir(exist_ok=True)
-    np.save(repo / "data/real.npy", np.random.default_rng(0).normal(size=(200, 1)).astype(np.float32))
+    for name in ("real", "scored"):
+        np.save(repo / f"data/{name}.npy", np.random.default_rng(0).normal(size=(200, 1)).astype(np.float32))
     started = time.monotonic()
     done = subprocess.run(
         [sys.executable, "-m", "stages.population"],

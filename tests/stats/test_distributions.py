@@ -91,3 +91,22 @@ def test_the_distribution_itself_scores_as_a_perfect_generator():
     assert m["modes_captured"] == 3
     assert m["high_quality"] == pytest.approx(0.9973, abs=0.002)
     assert m["mode_kl"] < 1e-3 and m["emptiest_mode"] == pytest.approx(0.997, abs=0.02)
+
+
+def test_a_data_file_is_the_empirical_distribution_of_its_training_rows():
+    from gan.stats.distributions import Empirical, real_distribution
+
+    rows = np.random.default_rng(5).gamma(4.0, 0.5, size=(750, 1)).astype(np.float32)
+    file = params.DataParams(
+        **{**params.load("params.yaml", "data")["data"].model_dump(), "distribution": "file"}
+    )
+    dist = real_distribution(file, rows)
+    assert isinstance(dist, Empirical) and dist.label() == "data/example.csv (750 training rows)"
+    draws = dist.sample(5000, np.random.default_rng(0))  # a bootstrap: training rows only
+    assert draws.shape == (5000, 1) and draws.dtype == np.float32 and np.isin(draws, rows).all()
+    assert draws.tobytes() == dist.sample(5000, np.random.default_rng(0)).tobytes()
+    assert integrate.quad(lambda x: dist.pdf(np.array([x]))[0], -5, 15)[0] == pytest.approx(1.0, abs=1e-3)
+    assert dist.pdf(np.zeros(7)).shape == (7,)
+    np.testing.assert_allclose(dist.ppf(np.array([0.1, 0.5])), np.quantile(rows, [0.1, 0.5]))
+    assert not hasattr(dist, "modes")  # no modes: evaluate reports none
+    assert isinstance(real_distribution(params.load("params.yaml", "data")["data"], rows), Mixture)

@@ -138,3 +138,14 @@ def test_every_failure_is_named_and_a_pass_carries_no_name():
     flagged = {**shifted, "discriminator_blind": True}
     assert evaluation.failure(flagged) == "blind D"  # its own flag first: what went wrong
     assert evaluation.failure({**flagged, "indistinguishable": True}) == ""
+
+
+def test_a_distribution_without_modes_reports_no_mode_metrics_and_still_flags_a_collapse():
+    from gan.stats.distributions import Empirical
+
+    rng = np.random.default_rng(4)
+    real = rng.gamma(4.0, 0.5, 1000)
+    rows = Empirical(rng.gamma(4.0, 0.5, (750, 1)), "data/mine.csv")
+    s = measure(real, rng.gamma(4.0, 0.5, 2000), dist=rows)
+    assert "modes_captured" not in s and "high_quality" not in s and s["mode_collapse"] is False
+    assert measure(real, np.full(1000, 2.0), dist=rows)["mode_collapse"] is True

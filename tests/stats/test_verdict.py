@@ -2,7 +2,7 @@
 values, and its calibration on exact samples."""
 
 from gan.stats import evaluation, verdict
-from gan.stats.distributions import Mixture
+from gan.stats.distributions import Empirical, Mixture
 
 import numpy as np
 import pytest
@@ -76,19 +76,35 @@ def test_each_critical_value_is_where_the_test_starts_rejecting_that_metric():
             assert passed is not rejected, f"{key} = {value}"
 
 
+def drawn(dist):
+    """Real data sets of a built-in distribution: 100 samples of it, by data seed."""
+    return lambda data_seed: (dist, dist.sample(100, np.random.default_rng(data_seed))[:, 0])
+
+
+def split(data_seed):
+    """A data file's split by data seed: its 100 held-out rows are the real set, its 300
+    training rows the distribution (a perfect generator outputs training rows)."""
+    rows = np.random.default_rng(0).gamma(4.0, 0.5, (400, 1)).astype(np.float32)
+    order = np.random.default_rng(data_seed).permutation(len(rows))
+    return Empirical(rows[order[100:]], "rows.csv"), rows[order[:100], 0]
+
+
 @pytest.mark.parametrize(
-    "dist", [N01, Mixture((-2.0, 2.0), (0.5, 0.5), (0.3, 0.7))], ids=["normal", "mixture"]
+    "data_set",
+    [drawn(N01), drawn(Mixture((-2.0, 2.0), (0.5, 0.5), (0.3, 0.7))), split],
+    ids=["normal", "mixture", "file"],
 )
-def test_a_perfect_generator_passes_at_the_stated_level_for_every_data_set(dist):
+def test_a_perfect_generator_passes_at_the_stated_level_for_every_data_set(data_set):
     """The calibration check (tiny sizes; docs/verdict.md has the full one): for each of
-    20 real data sets, exact samples of the true distribution stand in for the generator.
-    Each data set's pass rate must be 95% within sampling error, and so must the pooled
-    rate. The old verdict (a floor from fresh real sets, all five 95% quantiles at once)
-    passed 84% pooled and 51% for one data seed."""
-    n_real, n_fake, repeats, draws, level = 100, 300, 199, 200, 0.05
+    20 real data sets, exact samples of the true distribution stand in for the generator
+    (for a data file: 20 splits of it, and draws of its training rows). Each data set's
+    pass rate must be 95% within sampling error, and so must the pooled rate. The old
+    verdict (a floor from fresh real sets, all five 95% quantiles at once) passed 84%
+    pooled and 51% for one data seed."""
+    n_fake, repeats, draws, level = 300, 199, 200, 0.05
     rates = []
     for data_seed in range(20):
-        real = dist.sample(n_real, np.random.default_rng(data_seed))[:, 0]
+        dist, real = data_set(data_seed)
         null = verdict.null_scores(dist, real, n_fake, repeats=repeats, seed=data_seed, **BINS)
         rng = np.random.default_rng([data_seed, 99])
         passed = [
