@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import os
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # no banner about CPU instructions
+# 3: no banner about CPU instructions, and no false alarm when XLA's persistent cache
+# (gan/infra/cpu_pin.py) loads a program: protobuf logs an ERROR trying the binary file as
+# text before reading it as binary. TensorFlow's real errors still raise in Python.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 # This project uses no Keras. TensorFlow eagerly imports Keras 3 (and through it
 # matplotlib) at `import tensorflow`, 2 s of a 7 s import, unless told Keras is the
 # legacy tf_keras package, which is not installed: then it skips that import.
