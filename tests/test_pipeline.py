@@ -398,11 +398,12 @@ def test_make_tutorial_runs_the_tutorials_own_setup_as_an_experiment(workspace):
     afterwards, with a pointer to the bug table of docs/tutorial.md."""
     from gan.infra import params
 
-    from tools import tutorial
+    from tools import preset
 
     before = every_output(workspace) | {"params.yaml": (workspace / "params.yaml").read_bytes()}
     # the tutorial's batch of 300 needs more than TINY's 200 samples; 20 epochs, not 3000
-    args = [sys.executable, "-m", "tools.tutorial", "-S", "data.n_samples=1000", "-S", "train.epochs=20"]
+    args = [sys.executable, "-m", "tools.preset", "tutorial"]
+    args += ["-S", "data.n_samples=1000", "-S", "train.epochs=20"]
     for attempt in range(2):
         done = run(args, workspace)
         assert every_output(workspace) | {"params.yaml": (workspace / "params.yaml").read_bytes()} == before
@@ -414,7 +415,7 @@ def test_make_tutorial_runs_the_tutorials_own_setup_as_an_experiment(workspace):
         assert rows["tutorial"]["model.noise"] == "uniform"
         assert rows["tutorial"]["train.d_steps"] == "1" != rows["workspace"]["train.d_steps"]
         pointer = done.stdout.splitlines()[-1]
-        assert pointer.endswith(tutorial.BUGS), pointer
+        assert pointer.endswith(preset.BUGS), pointer
     shown = json.loads(dvc("exp", "show", "--json", cwd=workspace).stdout)
     exps = [
         rev
@@ -429,7 +430,7 @@ def test_make_tutorial_runs_the_tutorials_own_setup_as_an_experiment(workspace):
         section, name = key.split(".")
         assert ran[section][name] == (20 if key == "train.epochs" else value), key
     assert "indistinguishable" in exps[0]["data"]["metrics"]["reports/metrics.json"]["data"]
-    page, _, anchor = tutorial.BUGS.partition("#")
+    page, _, anchor = preset.BUGS.partition("#")
     headings = re.findall(r"^## (.+)$", (ROOT / page).read_text(), re.MULTILINE)
     slugs = [re.sub(r"[^a-z0-9 -]", "", h.lower()).replace(" ", "-") for h in headings]
     assert anchor in slugs

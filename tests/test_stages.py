@@ -51,6 +51,7 @@ DELETE = object()
     [
         ("train", "train", "lr", -0.001, ["train.lr", "greater than 0"]),
         ("train", "model", "g_hidden", 0, ["model.g_hidden"]),
+        ("train", "model", "g_layers", 0, ["model.g_layers", "greater than or equal to 1"]),
         ("train", "train", "d_steps", 0, ["train.d_steps"]),
         ("evaluate", "model", "noise", "gaussian", ["model.noise", "'uniform' or 'normal'"]),
         ("train", "train", "lrr", 0.1, ["unknown key 'train.lrr'", "did you mean 'train.lr'"]),

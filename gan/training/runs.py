@@ -75,7 +75,7 @@ class Networks:
     def of(cls, block: Trainer, i: int) -> Networks:
         """The block's i-th seed, in memory, through the functions `train` exports (so the
         same numbers), built once per process for these sizes and given this seed's weights."""
-        g, d = _exported(block.cfg.g_input, block.cfg.g_hidden, block.cfg.d_hidden)
+        g, d = _exported(block.cfg.g_input, block.cfg.g_hidden, block.cfg.g_layers, block.cfg.d_hidden)
 
         def weighted(net, weights, call):
             def with_weights(x: np.ndarray) -> np.ndarray:
@@ -92,12 +92,14 @@ class Networks:
 
 
 @functools.cache
-def _exported(g_input: int, g_hidden: int, d_hidden: int) -> tuple[Any, Any]:
-    def zeros(n_in: int, n_hidden: int) -> list[np.ndarray]:
-        shapes = [(n_in, n_hidden), (n_hidden,), (n_hidden, 1), (1,)]
+def _exported(g_input: int, g_hidden: int, g_layers: int, d_hidden: int) -> tuple[Any, Any]:
+    def zeros(n_in: int, n_hidden: int, layers: int = 1) -> list[np.ndarray]:
+        deeper = [(n_hidden, n_hidden), (n_hidden,)] * (layers - 1)
+        shapes = [(n_in, n_hidden), (n_hidden,), *deeper, (n_hidden, 1), (1,)]
         return [np.zeros(shape, np.float32) for shape in shapes]
 
-    return export.generator_net(zeros(g_input, g_hidden)), export.discriminator_net(zeros(1, d_hidden))
+    generator = export.generator_net(zeros(g_input, g_hidden, g_layers))
+    return generator, export.discriminator_net(zeros(1, d_hidden))
 
 
 def score(

@@ -38,7 +38,10 @@ class Step(tf.Module):
 
     def _starts(self, seeds: tuple[int, ...]) -> tuple[list[np.ndarray], list[np.ndarray]]:
         cfg = self.cfg
-        g = [networks.generator(cfg.g_input, cfg.g_hidden, s, cfg.g_init, cfg.g_init_margin) for s in seeds]
+        g = [
+            networks.generator(cfg.g_input, cfg.g_hidden, s, cfg.g_init, cfg.g_init_margin, cfg.g_layers)
+            for s in seeds
+        ]
         return networks.stack(g), networks.stack([networks.discriminator(cfg.d_hidden, s) for s in seeds])
 
     def reset(self, seeds: tuple[int, ...]) -> None:

@@ -30,6 +30,7 @@ class Config:
     d_hidden: int
     g_input: int
     g_hidden: int
+    g_layers: int
     noise: str
     g_init: str
     g_init_margin: float

@@ -104,15 +104,16 @@ def test_the_tutorial_setup_gives_back_every_setting_of_the_tutorial():
     raw = params.read_yaml("params.yaml")
     # a workspace after `dvc exp run -S ...`: the tutorial must not inherit any of it
     raw["train"].update(lr=0.05, batch_size=100, epochs=10, loss="non_saturating")
-    raw["model"].update(d_hidden=16, g_input=2, g_hidden=32)
+    raw["model"].update(d_hidden=16, g_input=2, g_hidden=32, g_layers=2)
     for key, value in params.TUTORIAL_SETUP.items():
         section, name = key.split(".")
         raw[section][name] = value
     model, train = params.parse_section(raw, "model"), params.parse_section(raw, "train")
-    assert (model.d_hidden, model.g_input, model.g_hidden, model.noise, model.g_init) == (
+    assert (model.d_hidden, model.g_input, model.g_hidden, model.g_layers, model.noise, model.g_init) == (
         8,
         8,
         4,
+        1,
         "uniform",
         "normal",
     )
@@ -144,6 +145,7 @@ def test_the_tutorial_setup_gives_back_every_setting_of_the_tutorial():
         "d_hidden",
         "g_input",
         "g_hidden",
+        "g_layers",
         "noise",
         "g_init",
         "g_init_margin",

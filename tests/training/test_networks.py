@@ -58,3 +58,41 @@ def test_the_networks_do_not_depend_on_onednn_kernels():
     control: the same cap changes them when the layers use tf.matmul."""
     assert probe("dense") == probe("dense", "ONEDNN_MAX_CPU_ISA=SSE41")
     assert probe("matmul") != probe("matmul", "ONEDNN_MAX_CPU_ISA=SSE41")
+
+
+def _numpy_forward(weights, z):
+    x = z.astype(np.float64)
+    for w, b in zip(weights[:-2:2], weights[1:-2:2], strict=True):
+        x = np.maximum(x @ w + b, 0.0)
+    return x @ weights[-2] + weights[-1]
+
+
+@pytest.mark.parametrize("layers", [1, 2, 3])
+def test_a_deeper_generator_is_its_layers_of_relus(layers):
+    weights = networks.generator(2, 6, 4, "normal", layers=layers)
+    assert len(weights) == 2 * layers + 2 and networks.labels(len(weights))[-2:] == ["w_out", "b_out"]
+    z = np.random.default_rng(0).normal(size=(500, 2)).astype(np.float32)
+    g = networks.MLP(networks.stack([weights]), "g")
+    np.testing.assert_allclose(
+        g(tf.constant(z[None]))[0].numpy(), _numpy_forward(weights, z), rtol=1e-4, atol=1e-4
+    )
+    # the first layer is drawn as at depth 1: a deeper G only adds layers
+    one = networks.generator(2, 6, 4, "normal")
+    assert all(a.tobytes() == b.tobytes() for a, b in zip(weights[:2], one[:2], strict=True))
+
+
+@pytest.mark.parametrize("init", ["linear", "linear_he"])
+def test_a_linear_start_keeps_every_unit_of_every_layer_on_and_g_centred(init):
+    """Margin 3: each unit's input is 3 of its stds above 0 over the noise, so on for all
+    but about 0.13% of z, at every depth; the output bias centres G(0) on 0."""
+    weights = networks.generator(3, 8, 11, init, margin=3.0, layers=3)
+    z = np.random.default_rng(1).normal(size=(20_000, 3))
+    x = z
+    for w, b in zip(weights[:-2:2], weights[1:-2:2], strict=True):
+        pre = x @ w + b
+        assert np.mean(pre > 0, axis=0).min() > 0.995
+        x = np.maximum(pre, 0.0)
+    assert abs(_numpy_forward(weights, np.zeros((1, 3)))[0, 0]) < 1e-4 * np.abs(weights[-2]).sum()
+    # margin 0: each unit is on for half the noise
+    zero = networks.generator(3, 8, 11, init, margin=0.0, layers=2)
+    assert not np.any(zero[1]) and not np.any(zero[3])

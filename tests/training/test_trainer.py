@@ -15,6 +15,7 @@ def config(**overrides):
         d_hidden=8,
         g_input=8,
         g_hidden=4,
+        g_layers=1,
         noise="uniform",
         g_init="normal",
         g_init_margin=3.0,
