@@ -216,6 +216,16 @@ TUTORIAL_SETUP: dict[str, Any] = {
 # found, and what it passes on held-out seeds: docs/mixtures.md).
 MIXTURE_SETUP: dict[str, Any] = {
     "data.distribution": "mixture",
+    "model.d_hidden": 64,
+    "model.g_input": 2,
+    "model.g_hidden": 32,
+    "model.g_init_margin": 0.0,
+    "train.loss": "non_saturating",
+    "train.lr": 2.0e-3,
+    "train.beta_1": 0.5,
+    "train.d_steps": 10,
+    "train.ema_decay": 0.999,
+    "train.epochs": 6000,
 }
 # The named presets `make preset NAME=...` runs as experiments (tools/preset.py).
 PRESETS: dict[str, dict[str, Any]] = {"tutorial": TUTORIAL_SETUP, "mixture": MIXTURE_SETUP}

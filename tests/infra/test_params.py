@@ -189,3 +189,16 @@ def test_dvc_exp_run_set_param_changes_only_the_key_it_sets(tmp_path, override, 
     copy.write_text(original)
     apply_overrides(str(copy), [override])
     assert changed_lines(original, copy.read_text()) == lines
+
+
+@pytest.mark.parametrize("name", list(params.PRESETS))
+def test_every_preset_is_valid_params(name):
+    """What `make preset NAME=...` passes to `dvc exp run -S`, read back as DVC writes it."""
+    raw = params.read_yaml("params.yaml")
+    for assignment in params.preset_overrides(name):
+        key, value = assignment.split("=", 1)
+        section, field = key.split(".")
+        assert field in raw[section], f"{name}: {key} is no key of params.yaml"
+        raw[section][field] = yaml.safe_load(value)
+    for section in raw:
+        params.parse_section(raw, section)
