@@ -62,6 +62,7 @@ TINY = {
         "level": 0.05,
         "collapse_ratio": 0.5,
         "collapse_atom": 0.1,
+        "off_modes_share": 0.05,
     },
     "population": {"seeds": "0-2", "block": 2, "workers": 1},  # seed 0 is the pipeline's own run
 }

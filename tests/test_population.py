@@ -51,7 +51,7 @@ def test_the_row_of_the_pipelines_own_seed_is_the_pipelines_run(project):
     for key in ("p_value", "wasserstein_1", "ks_statistic", "kl_divergence", "mean_error", "std_error"):
         assert float(own[key]) == metrics[key], key
     assert float(own["fake_std"]) == details["fake_std"]
-    for key in ("indistinguishable", "mode_collapse", "discriminator_blind", "diverged"):
+    for key in ("indistinguishable", *evaluation.FLAGS):
         assert own[key] == str(metrics[key]), key
     assert float(own["raw_p_value"]) == details["raw"]["p_value"]
     summary = json.loads((project / "reports/population.json").read_text())

@@ -130,6 +130,7 @@ class EvaluateParams(_Section):
     level: float = Field(gt=0, lt=0.5)
     collapse_ratio: float = Field(gt=0, lt=1)
     collapse_atom: float = Field(gt=0, lt=1)
+    off_modes_share: float = Field(gt=0, lt=1)
 
     @model_validator(mode="after")
     def _test_can_reject(self) -> EvaluateParams:

@@ -25,6 +25,7 @@ REAL, FAKE, DISC = "tab:blue", "tab:red", "tab:green"
 LN4, LN_HALF = math.log(4.0), math.log(0.5)
 FLAG_NAMES = {
     "mode_collapse": "MODE COLLAPSE",
+    "off_modes": "OFF THE MODES",
     "discriminator_blind": "BLIND DISCRIMINATOR",
     "diverged": "DIVERGED",
 }

@@ -74,6 +74,7 @@ def measure(
     dist: Distribution,
     collapse_ratio: float,
     collapse_atom: float,
+    off_modes_share: float,
     logit_grid: np.ndarray | None = None,
     **bins,
 ) -> dict[str, object]:
@@ -81,7 +82,9 @@ def measure(
     logit (see gan.training.losses), on the full real set and all generated samples.
     `mode_collapse`: the generated std is below `collapse_ratio` of the real one, a mode
     holds less than half its weight (`emptiest_mode`), or more than `collapse_atom` of the
-    samples sit on one single value.
+    samples sit on one single value. `off_modes` (a mixture of several modes): more than
+    `off_modes_share` of the samples lie over 3 stds from every mode (real ones: 0.27%),
+    e.g. one hump spread over all the modes, which collapses none of them.
     `discriminator_blind` (given D's logit on `data_grid(real)`): see discriminator_blind."""
     out: dict[str, object] = sample_scores(real, fake, **bins)
     out.update(dist.modes(fake) if hasattr(dist, "modes") else {})  # a data file has no modes
@@ -101,17 +104,19 @@ def measure(
         or out.get("emptiest_mode", 1.0) < 0.5
         or out["largest_atom"] > collapse_atom
     )
+    out["off_modes"] = bool(out.get("modes", 1) > 1 and 1.0 - out["high_quality"] > off_modes_share)
     if logit_grid is not None:
         out["discriminator_blind"] = discriminator_blind(data_grid(real), logit_grid)
     return out
 
 
 # Where an evaluation's numbers go. The failures a run reports about itself:
-FLAGS = ("mode_collapse", "discriminator_blind", "diverged")
+FLAGS = ("mode_collapse", "off_modes", "discriminator_blind", "diverged")
 # ... and, for a run that fails the verdict without one of them, what the verdict saw:
 # each metric's name for a failure, given by the metrics with the smallest p-value.
 REASONS = {
     "mode_collapse": "collapse",
+    "off_modes": "off the modes",
     "discriminator_blind": "blind D",
     "diverged": "diverged",
     "mean_error": "shifted mean",
@@ -165,6 +170,7 @@ def assess(
     level: float,
     collapse_ratio: float,
     collapse_atom: float,
+    off_modes_share: float,
     critical_values: bool = True,
     **bins,
 ) -> dict[str, Any]:
@@ -180,6 +186,7 @@ def assess(
         dist=dist,
         collapse_ratio=collapse_ratio,
         collapse_atom=collapse_atom,
+        off_modes_share=off_modes_share,
         logit_grid=logit(grid),
         **bins,
     )

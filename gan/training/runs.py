@@ -127,7 +127,7 @@ def score(
         dist=real_distribution(p["data"], real),
         null=null,
         critical_values=critical_values,
-        **ev.model_dump(include={"level", "collapse_ratio", "collapse_atom"}),
+        **ev.model_dump(include={"level", "collapse_ratio", "collapse_atom", "off_modes_share"}),
         **p["metrics"].model_dump(),
     )
     scores.update(diverged=bool(diverged), epochs_done=int(epochs_done))

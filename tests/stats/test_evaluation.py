@@ -23,6 +23,7 @@ def measure(real, fake, logit_real=None, logit_fake=None, dist=N01, logit_grid=N
         dist=dist,
         collapse_ratio=0.5,
         collapse_atom=0.1,
+        off_modes_share=0.05,
         logit_grid=logit_grid,
         **BINS,
     )
@@ -85,6 +86,27 @@ def test_mode_collapse_is_flagged():
     assert measure(two, two, dist=mixture)["mode_collapse"] is False
     s = measure(two, one, dist=mixture)
     assert s["modes_captured"] == 1 and s["emptiest_mode"] == 0.0 and s["mode_collapse"] is True
+
+
+def test_one_hump_over_two_modes_is_off_the_modes_not_a_collapse():
+    """What the N(0, 1) defaults learn on the two-mode mixture: one wide hump. Here by hand:
+    modes at -2 and 2 (std 0.5); a sample is off the modes beyond 3 stds (1.5) of both, so
+    exactly those in (-0.5, 0.5) and beyond +-3.5."""
+    mixture = Mixture((-2.0, 2.0), (0.5, 0.5), (0.5, 0.5))
+    real = mixture.sample(2000, np.random.default_rng(5))[:, 0]
+    # 100 samples: 46 at each mode, 6 at 0 (between), 2 at 4 (beyond): 8% off
+    fake = np.concatenate([np.full(46, -2.1), np.full(46, 1.9), np.zeros(6), np.full(2, 4.0)])
+    fake += np.linspace(0.0, 0.01, fake.size)  # no single value holds 10%
+    s = measure(real, fake, dist=mixture)
+    assert s["high_quality"] == pytest.approx(0.92) and s["modes_captured"] == 2
+    assert s["off_modes"] is True and s["mode_collapse"] is False
+    fake[92:96] = -2.0  # 4 of the 8 back on a mode: 4% off, within off_modes_share
+    assert measure(real, fake, dist=mixture)["off_modes"] is False
+    assert measure(real, real, dist=mixture)["off_modes"] is False
+    # one mode: never off_modes (a wide G there is a wrong spread); nor without modes
+    assert measure(real, np.random.default_rng(6).normal(0, 3, 1000))["off_modes"] is False
+    failed = {"indistinguishable": False, "off_modes": True, "p_values": {}}
+    assert evaluation.failure(failed) == "off the modes"
 
 
 def test_a_point_mass_is_a_collapse_even_with_a_wide_spread():
