@@ -23,7 +23,8 @@ FLAGGED_RANK = (-1.0, 0.0)
 def rank_key(run: dict[str, Any]) -> tuple[float, float]:
     """How good one run is, as a sortable key: the verdict's joint p-value, ties (runs at
     the test's smallest or largest p) broken by the smaller Wasserstein-1 distance.
-    A flagged run (collapse, blind discriminator, divergence) ranks below every other."""
+    A flagged run (evaluation.FLAGS: collapse, off the modes, blind D, divergence) ranks
+    below every other."""
     if pass_rates.flagged(run) or run.get("p_value") is None:
         return FLAGGED_RANK
     w1 = run.get("wasserstein_1")

@@ -170,4 +170,5 @@ def test_a_distribution_without_modes_reports_no_mode_metrics_and_still_flags_a_
     rows = Empirical(rng.gamma(4.0, 0.5, (750, 1)), "data/mine.csv")
     s = measure(real, rng.gamma(4.0, 0.5, 2000), dist=rows)
     assert "modes_captured" not in s and "high_quality" not in s and s["mode_collapse"] is False
+    assert measure(real, rng.normal(0.0, 20.0, 2000), dist=rows)["off_modes"] is False  # no modes
     assert measure(real, np.full(1000, 2.0), dist=rows)["mode_collapse"] is True
