@@ -73,7 +73,7 @@ class Step(tf.Module):
 
     def update_discriminator(self, x: tf.Tensor, fake: tf.Tensor, lr_scale=1.0) -> None:
         """One Adam step of D on a batch of real and generated samples, down the gradient of
-        discriminator_objective (in closed form: a third of the tape's time)."""
+        discriminator_objective (in closed form: under 0.6 of the tape's time)."""
         d = self.discriminator
         grads = d_gradient.discriminator_gradients(d.params, x, fake, self.cfg.r1_gamma)
         self.opt_d.apply(grads, d.params, lr_scale)
