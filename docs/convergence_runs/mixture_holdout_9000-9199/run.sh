@@ -3,10 +3,12 @@
 # after the mixture preset was frozen): the preset and the defaults, on the two-mode mixture
 # (200 seeds) and on a three-mode one (_H3, 100 seeds). Run in a clone of the project with
 # its .venv; the rows land in /tmp/mix/ (copied here as NAME.csv, NAME.json).
+# Arguments: the populations to run (default: all four); OUT: where the rows land.
 set -u
 export DVC_NO_ANALYTICS=1
-mkdir -p /tmp/mix
-for name in preset defaults preset_H3 defaults_H3; do
+out=${OUT:-/tmp/mix}
+mkdir -p "$out"
+for name in ${*:-preset defaults preset_H3 defaults_H3}; do
   git checkout -q params.yaml
   PYTHONPATH=. .venv/bin/python - "$name" <<'PY'
 import sys, yaml
@@ -23,8 +25,10 @@ if name.endswith("H3"):
     p["data"].update(mixture_means=[-4.0, 0.0, 3.0], mixture_stds=[0.5, 0.8, 0.4], mixture_weights=[0.2, 0.5, 0.3])
 yaml.safe_dump(p, open("params.yaml", "w"), sort_keys=False)
 PY
-  { sh stages/run check_params && sh stages/run sample && sh stages/run population; } > /tmp/mix/$name.log 2>&1 || exit 1
-  cp reports/population/runs.csv /tmp/mix/$name.csv
-  cp reports/population.json /tmp/mix/$name.json
+  start=$(date +%s)
+  { sh stages/run check_params && sh stages/run sample && sh stages/run population; } > "$out/$name.log" 2>&1 || exit 1
+  echo "$name $(( $(date +%s) - start )) s" >> "$out/times.txt"
+  cp reports/population/runs.csv "$out/$name.csv"
+  cp reports/population.json "$out/$name.json"
 done
 git checkout -q params.yaml
