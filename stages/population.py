@@ -58,16 +58,15 @@ def main() -> None:
 
     done: list[dict] = []  # an interrupt (Ctrl-C, SIGTERM) keeps the last population in place
     with cluster.connect(workers) as client:
-        null = client.submit(seed_run.null_for, p, real, scored, pure=False)  # once, sent to every task
+        null = client.submit(seed_run.null_for, p, real, scored, pure=False)  # once, sent to every score
         rows = cluster.run_blocks(
             client,
-            seed_run.train_and_score,
+            seed_run.train,
+            seed_run.score,
             blocks,
+            train_args={"p": p, "real": real},
+            score_args={"p": p, "real": real, "scored": scored, "null": null},
             on_rows=progress,
-            p=p,
-            real=real,
-            scored=scored,
-            null=null,
         )
 
     import pandas as pd

@@ -1,10 +1,11 @@
-"""One block of a population's seeds, in a worker's memory: trained together in one
-compiled program and scored one by one through gan.training.runs, the functions the
-`train` and `evaluate` stages call, so a population's row for seed s holds the numbers
+"""One block of a population's seeds: trained together in one compiled program, then
+scored one by one (two tasks) through gan.training.runs, the functions the `train` and
+`evaluate` stages call, so a population's row for seed s holds the numbers
 `dvc repro` reports at `train.seed: s` (a seed's bits do not depend on its block)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -29,29 +30,51 @@ def _trainer(p: dict[str, Any], real: np.ndarray, seeds: tuple[int, ...]):
     return _TRAINERS[key]
 
 
-def train_and_score(
-    p: dict[str, Any], real: np.ndarray, scored: np.ndarray, seeds: tuple[int, ...], null: np.ndarray
-) -> list[dict[str, Any]]:
-    """The population's rows (gan.stats.evaluation.ROW) of a block of training seeds, trained
-    on `real` and scored against `scored`; `p`: the validated params sections."""
-    from gan.stats import evaluation
+@dataclass(frozen=True)
+class Trained:
+    """A trained seed on its way to being scored, maybe on another worker: its weights
+    (gan.training.runs.weights_of) and how its training ended."""
+
+    seed: int
+    weights: tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray]]
+    diverged: bool
+    epochs_done: int
+
+
+def train(p: dict[str, Any], real: np.ndarray, seeds: tuple[int, ...]) -> list[Trained]:
+    """A block of training seeds trained together on `real`; `p`: the validated params
+    sections. Needs no null, so a worker trains while another computes it."""
     from gan.training import runs
 
     block = _trainer(p, real, seeds)
     result = runs.train(p, real, block)
+    return [
+        Trained(seed, runs.weights_of(block, i), bool(result.diverged[i]), int(result.epochs_done[i]))
+        for i, seed in enumerate(seeds)
+    ]
+
+
+def score(
+    trained: list[Trained], p: dict[str, Any], real: np.ndarray, scored: np.ndarray, null: np.ndarray
+) -> list[dict[str, Any]]:
+    """The population's rows (gan.stats.evaluation.ROW) of trained seeds, scored against
+    `scored` as the `evaluate` stage scores."""
+    from gan.stats import evaluation
+    from gan.training import runs
+
     rows = []
-    for i, seed in enumerate(seeds):
+    for run in trained:
         scores, _, _ = runs.score(
             p,
             real,
             scored,
-            runs.Networks.of(block, i),
+            runs.Networks.weighted(*run.weights),
             null,
-            diverged=result.diverged[i],
-            epochs_done=result.epochs_done[i],
+            diverged=run.diverged,
+            epochs_done=run.epochs_done,
             critical_values=False,
         )
-        rows.append(evaluation.row(scores, seed))
+        rows.append(evaluation.row(scores, run.seed))
     return rows
 
 

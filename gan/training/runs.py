@@ -72,23 +72,31 @@ class Networks:
         return cls(generator_of(generator), generator_of(raw_generator), lambda x: d(x=x)["logit"].numpy())
 
     @classmethod
-    def of(cls, block: Trainer, i: int) -> Networks:
-        """The block's i-th seed, in memory, through the functions `train` exports (so the
-        same numbers), built once per process for these sizes and given this seed's weights."""
-        g, d = _exported(block.cfg.g_input, block.cfg.g_hidden, block.cfg.g_layers, block.cfg.d_hidden)
+    def weighted(
+        cls, exported: list[np.ndarray], generator: list[np.ndarray], discriminator: list[np.ndarray]
+    ) -> Networks:
+        """A trained run from its weights (`weights_of`), through the functions `train`
+        exports (so the same numbers), built once per process for these sizes."""
+        g_input, g_hidden = generator[0].shape
+        g, d = _exported(g_input, g_hidden, len(generator) // 2 - 1, discriminator[0].shape[1])
 
-        def weighted(net, weights, call):
-            def with_weights(x: np.ndarray) -> np.ndarray:
+        def with_weights(net, weights, call):
+            def run(x: np.ndarray) -> np.ndarray:
                 net.set_weights(stack([weights]))
                 return call(x).numpy()
 
-            return with_weights
+            return run
 
         return cls(
-            weighted(g, block.export_weights(i), lambda z: g.serve(z=z)["x"]),
-            weighted(g, block.generator.seed_weights(i), lambda z: g.serve(z=z)["x"]),
-            weighted(d, block.discriminator.seed_weights(i), lambda x: d.logit(x=x)["logit"]),
+            with_weights(g, exported, lambda z: g.serve(z=z)["x"]),
+            with_weights(g, generator, lambda z: g.serve(z=z)["x"]),
+            with_weights(d, discriminator, lambda x: d.logit(x=x)["logit"]),
         )
+
+
+def weights_of(block: Trainer, i: int) -> tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray]]:
+    """The block's i-th seed as numpy weights: the exported generator, G, D."""
+    return block.export_weights(i), block.generator.seed_weights(i), block.discriminator.seed_weights(i)
 
 
 @functools.cache
