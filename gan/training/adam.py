@@ -12,8 +12,8 @@ class Adam(tf.Module):
     def __init__(
         self,
         variables: list[tf.Variable],
-        lr: float,
-        beta_1: float = 0.9,
+        lr: float | tf.Variable,
+        beta_1: float | tf.Variable = 0.9,
         beta_2: float = 0.999,
         epsilon: float = 1e-7,
         name: str = "adam",

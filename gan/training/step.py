@@ -12,6 +12,24 @@ from gan.training.tf_setup import tf
 import numpy as np
 
 
+class Rates:
+    """The step's float params as variables, so they are inputs of the compiled program,
+    not constants in it: a run at another lr (`dvc exp run -S train.lr=...`) finds its
+    program in the XLA cache. Each holds the float32 its constant held, and the bytes
+    are the constants' (checked). lr_decay and r1_gamma stay constants: as variables they
+    changed the bytes (XLA rewrites a division by a constant). Not a tf.Module, so neither
+    checkpoints nor a block's state list them (params set them)."""
+
+    def __init__(self, cfg):
+        def rate(value: float, name: str) -> tf.Variable:
+            return tf.Variable(np.float32(value), trainable=False, name=name)
+
+        self.lr_g, self.lr_d = rate(cfg.lr, "lr_g"), rate(cfg.lr * cfg.d_lr_ratio, "lr_d")
+        self.beta_1 = rate(cfg.beta_1, "beta_1")
+        self.ema_decay = rate(cfg.ema_decay, "ema_decay")
+        self.lookahead_alpha = rate(cfg.lookahead_alpha, "lookahead_alpha")
+
+
 class Step(tf.Module):
     """The players and how one batch moves them. `cfg` is the trainer's Config."""
 
@@ -20,8 +38,9 @@ class Step(tf.Module):
         self.cfg = cfg
         g, d = self._starts(seeds)
         self.generator, self.discriminator = networks.MLP(g, "generator"), networks.MLP(d, "discriminator")
-        self.opt_d = adam.Adam(self.discriminator.params, cfg.lr * cfg.d_lr_ratio, cfg.beta_1, name="adam_d")
-        self.opt_g = adam.Adam(self.generator.params, cfg.lr, cfg.beta_1, name="adam_g")
+        self.rates = Rates(cfg)
+        self.opt_d = adam.Adam(self.discriminator.params, self.rates.lr_d, self.rates.beta_1, name="adam_d")
+        self.opt_g = adam.Adam(self.generator.params, self.rates.lr_g, self.rates.beta_1, name="adam_g")
         # Exponential moving average of G's weights (none when ema_decay is 0), warmed up
         # (see __call__).
         self.ema = [tf.Variable(v, name="ema") for v in self.generator.params] if cfg.ema_decay else []
@@ -110,12 +129,12 @@ class Step(tf.Module):
             # forgets G's random initial weights within a few steps and, early on,
             # follows G closely instead of dragging 200 steps behind it.
             t = tf.cast(self.opt_g.iterations, tf.float32)
-            decay = tf.minimum(self.cfg.ema_decay, (1.0 + t) / (10.0 + t))
+            decay = tf.minimum(self.rates.ema_decay, (1.0 + t) / (10.0 + t))
             for average, weight in zip(self.ema, self.generator.params, strict=True):
                 average.assign_sub((1.0 - decay) * (average - weight))
 
     def _lookahead(self) -> None:
-        alpha = self.cfg.lookahead_alpha
+        alpha = self.rates.lookahead_alpha
         for slow, fast in zip(self.slow, self.weights, strict=True):
             slow.assign_add(alpha * (fast - slow))
             fast.assign(slow)

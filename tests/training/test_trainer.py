@@ -1,3 +1,6 @@
+import re
+import warnings
+
 from gan.stats import metrics
 from gan.training import recorder, trainer
 from gan.training.tf_setup import tf
@@ -348,3 +351,23 @@ def test_a_seed_that_diverges_in_a_block_ends_alone(real):
     assert [e for e, _ in t.recorder.history_rows(1, 6)] == [0, 2, 4, 6]
     alone, _ = block_of(real, [2], epochs=6, xla=True)
     assert np.array_equal(t.generator.get_weights()[0][1], alone.generator.get_weights()[0][0])
+
+
+def compiled_program(real, **options) -> str:
+    """The XLA program of a trainer's loop, without the names and source lines that
+    differ between two traces of the same code."""
+    t = new_trainer(real, **{**EVERY_OPTION, "xla": True, **options})
+    ir = t.run_epochs.experimental_get_compiler_ir(tf.constant(1, tf.int64))
+    with warnings.catch_warnings():  # a device name, deprecated: the platform's draws a random number
+        warnings.simplefilter("ignore", UserWarning)
+        hlo = ir(stage="hlo", device_name="/job:localhost/replica:0/task:0/device:CPU:0")
+    return re.sub(r"_\d+", "_N", re.sub(r", metadata=\{[^}]*\}", "", hlo))
+
+
+def test_the_learning_rates_and_other_float_params_are_inputs_of_one_compiled_program(real):
+    """So `dvc exp run -S train.lr=...` finds its program in the XLA cache
+    (gan.training.step.Rates); r1_gamma and lr_decay are still constants of it."""
+    program = compiled_program(real, lr=1e-3)
+    others = dict(lr=5e-2, d_lr_ratio=2.0, beta_1=0.5, ema_decay=0.99, lookahead_alpha=0.8)
+    assert compiled_program(real, **others) == program
+    assert compiled_program(real, lr=1e-3, r1_gamma=0.5) != program
