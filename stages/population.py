@@ -58,7 +58,7 @@ def main() -> None:
 
     done: list[dict] = []  # an interrupt (Ctrl-C, SIGTERM) keeps the last population in place
     with cluster.connect(workers) as client:
-        null = client.submit(seed_run.null_for, p, real, scored, pure=False)  # once, sent to every score
+        null = cluster.computed(client, seed_run.null_for, p, real, scored)  # once, sent to every score
         rows = cluster.run_blocks(
             client,
             seed_run.train,

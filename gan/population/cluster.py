@@ -17,6 +17,7 @@ import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import CancelledError
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from gan.infra import cpu_pin, sources
@@ -49,16 +50,17 @@ def _worker_identity(dask_worker: Any = None) -> dict[str, Any]:
 
 
 def _exit_without_teardown(dask_worker: Any) -> None:
-    """Once this worker has closed, leave its process at once: TensorFlow's interpreter
-    teardown takes about 1 s and does nothing for us. Only for our own LocalCluster's
-    workers; an unexpected exit keeps its code and teardown."""
+    """Once this worker has closed, leave its process at once, with exit code 0 and no other
+    exit handler: TensorFlow's interpreter teardown takes about 1 s and does nothing for
+    us. Only for our own LocalCluster's workers; a worker that exits before it has closed
+    (an error, a kill) exits as it would have."""
     import atexit
     import os
 
     from distributed.core import Status
 
     def leave() -> None:
-        if dask_worker.status in (Status.closing, Status.closed):
+        if dask_worker.status == Status.closed:
             sys.stdout.flush()
             sys.stderr.flush()
             os._exit(0)
@@ -173,17 +175,31 @@ def connect(workers: int, address: str | None = None) -> Iterator[Any]:
             cluster.close()
 
 
-def _run(task: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[Any, list[dict]]:
-    """A task's result with the identity of the worker that computed it."""
-    return task(*args, **kwargs), [_worker_identity()]
+@dataclass(frozen=True)
+class Computed:
+    """A task's result and the identities of every worker that computed it or its inputs."""
+
+    value: Any
+    identities: tuple[dict[str, Any], ...]
 
 
-def _then(
-    task: Callable[..., Any], previous: tuple[Any, list[dict]], **kwargs: Any
-) -> tuple[Any, list[dict]]:
-    """task(previous result, **kwargs), with the identities of every worker involved."""
-    result, identities = previous
-    return task(result, **kwargs), [*identities, _worker_identity()]
+def computed(client: Any, task: Callable[..., Any], *args: Any) -> Any:
+    """A Future of task(*args) as a Computed: a value tasks share (the verdict's null), whose
+    worker is checked with every row computed from it."""
+    return client.submit(_run, task, *args, pure=False)
+
+
+def _run(task: Callable[..., Any], *args: Any, **kwargs: Any) -> Computed:
+    """task(*args, **kwargs), any Computed argument unwrapped, with the identities of the
+    workers behind it: this one's and its Computed arguments'."""
+    inputs = [*args, *kwargs.values()]
+    identities = [who for value in inputs if isinstance(value, Computed) for who in value.identities]
+
+    def unwrap(value: Any) -> Any:
+        return value.value if isinstance(value, Computed) else value
+
+    result = task(*map(unwrap, args), **{key: unwrap(value) for key, value in kwargs.items()})
+    return Computed(result, (*identities, _worker_identity()))
 
 
 def run_blocks(
@@ -199,18 +215,19 @@ def run_blocks(
     """For every block of seeds, train(seeds=block, **train_args), then score(trained,
     **score_args) on the client's workers, one row per seed; the rows sorted by seed, so
     they do not depend on which worker finished first. A value of score_args may be a
-    Future: training does not wait for it."""
+    Future of `computed`: training does not wait for it, and its worker is checked too."""
     from distributed import KilledWorker, as_completed
 
     mine = identity()
     futures = []
     for block in blocks:  # submitted in this order: Dask runs earlier tasks first
         trained = client.submit(_run, train, seeds=block, pure=False, **train_args)
-        futures.append(client.submit(_then, score, trained, pure=False, **score_args))
+        futures.append(client.submit(_run, score, trained, pure=False, **score_args))
     rows = []
     for future in as_completed(futures):
         try:
-            block_rows, theirs = future.result()
+            done = future.result()
+            block_rows, theirs = done.value, done.identities
         except RuntimeError as exc:
             if "deserialization" not in str(exc):
                 raise
@@ -219,7 +236,9 @@ def run_blocks(
                 "with `make scheduler` in a checkout of this commit"
             ) from None
         except KilledWorker as exc:
-            raise ClusterError(f"a Dask worker died while training ({exc}); out of memory?") from None
+            raise ClusterError(
+                f"a Dask worker died while training or scoring ({exc}); out of memory?"
+            ) from None
         except (OSError, CancelledError) as exc:
             raise ClusterError(
                 f"lost the Dask scheduler or a worker mid-run ({type(exc).__name__}: {exc}); run again"

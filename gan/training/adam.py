@@ -19,7 +19,8 @@ class Adam(tf.Module):
         name: str = "adam",
     ):
         super().__init__(name=name)
-        self.lr, self.beta_1, self.beta_2, self.epsilon = lr, beta_1, beta_2, epsilon
+        self.rates = _Untracked(lr=lr, beta_1=beta_1)  # variables of Step.rates: not state
+        self.beta_2, self.epsilon = beta_2, epsilon
         self.iterations = tf.Variable(0, dtype=tf.int64, name="iterations")
         self.m = [tf.Variable(tf.zeros_like(v), name="m") for v in variables]
         self.v = [tf.Variable(tf.zeros_like(v), name="v") for v in variables]
@@ -38,7 +39,7 @@ class Adam(tf.Module):
         one fused kernel per variable (ResourceApplyAdam) instead of a dozen small ops.
         `scale` multiplies lr (a schedule)."""
         step = tf.cast(self.iterations.assign_add(1), tf.float32)
-        beta_1_power, beta_2_power = self.beta_1**step, self.beta_2**step
+        beta_1_power, beta_2_power = self.rates.beta_1**step, self.beta_2**step
         for grad, var, m, v in zip(grads, variables, self.m, self.v, strict=True):
             tf.raw_ops.ResourceApplyAdam(
                 var=var.handle,
@@ -46,10 +47,17 @@ class Adam(tf.Module):
                 v=v.handle,
                 beta1_power=beta_1_power,
                 beta2_power=beta_2_power,
-                lr=self.lr * scale,
-                beta1=self.beta_1,
+                lr=self.rates.lr * scale,
+                beta1=self.rates.beta_1,
                 beta2=self.beta_2,
                 epsilon=self.epsilon,
                 grad=grad,
                 use_locking=False,
             )
+
+
+class _Untracked:
+    """Values tf.Module does not look into: neither checkpoints nor a block's state list them."""
+
+    def __init__(self, **values):
+        self.__dict__.update(values)

@@ -17,8 +17,10 @@ class Rates:
     not constants in it: a run at another lr (`dvc exp run -S train.lr=...`) finds its
     program in the XLA cache. Each holds the float32 its constant held, and the bytes
     are the constants' (checked). lr_decay and r1_gamma stay constants: as variables they
-    changed the bytes (XLA rewrites a division by a constant). Not a tf.Module, so neither
-    checkpoints nor a block's state list them (params set them)."""
+    changed the bytes (XLA rewrites a division by a constant); and switching the EMA or
+    lookahead on or off changes the program. Set from params, never trained: neither a
+    tf.Module here nor in Adam (`adam._Untracked`), so checkpoints, backups and a block's
+    state leave them out."""
 
     def __init__(self, cfg):
         def rate(value: float, name: str) -> tf.Variable:

@@ -78,3 +78,30 @@ def test_the_stage_says_it_in_one_line_at_once(tmp_path):
         "e.g. tcp://10.0.0.5:8786; unset it to use this machine's cores"
     ]
     assert not (repo / "reports/population.json").exists()
+
+
+def _train(seeds):
+    return list(seeds)
+
+
+def _score(trained, shared):
+    return [{"seed": seed, "shared": shared} for seed in trained]
+
+
+def test_every_worker_behind_a_row_is_checked_the_shared_values_too():
+    """A row is computed by the block's training worker, its scoring worker, and the
+    worker of each shared value (the verdict's null): a mismatch in any refuses the run."""
+    from distributed import Client, LocalCluster
+
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as local:
+        with Client(local) as client:
+            shared = cluster.computed(client, lambda: 7)
+            rows = cluster.run_blocks(
+                client, _train, _score, [(3, 4), (1, 2)], train_args={}, score_args={"shared": shared}
+            )
+            assert rows == [{"seed": s, "shared": 7} for s in (1, 2, 3, 4)]
+            other = cluster.Computed(7, ({**cluster.identity(), "code": "0123456789abcdef", "threads": 1},))
+            with pytest.raises(cluster.ClusterError, match=r"seeds \[3, 4\] runs other gan/ code"):
+                cluster.run_blocks(
+                    client, _train, _score, [(3, 4)], train_args={}, score_args={"shared": other}
+                )
