@@ -78,7 +78,7 @@ def default_config(xla: bool = False, **overrides):
 def tutorial_step_ms(real: np.ndarray, epochs: int) -> dict[str, float]:
     from benchmarks import tutorial_loop
 
-    cfg = default_config()
+    cfg = default_config(**tutorial_setup())  # the tutorial's node counts, whatever the defaults
     steps_per_epoch = math.ceil(len(real) / cfg.batch_size)
     times = tutorial_loop.run(
         real,

@@ -24,7 +24,7 @@ def test_repository_params_are_valid():
     loaded = params.load("params.yaml")
     assert set(loaded) == set(params.SECTIONS)
     assert loaded["train"].lr == pytest.approx(5.0e-4)
-    assert loaded["model"].d_hidden == 8
+    assert loaded["model"].d_hidden == 16
 
 
 @pytest.mark.parametrize("text, expected", [("1e-3", 1e-3), ("5.0e-4", 5e-4), ("0.05", 0.05)])
