@@ -5,6 +5,8 @@ without Keras wrappers. tests/training/test_adam.py checks it step for step agai
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from gan.training.tf_setup import tf
 
 
@@ -19,7 +21,8 @@ class Adam(tf.Module):
         name: str = "adam",
     ):
         super().__init__(name=name)
-        self.rates = _Untracked(lr=lr, beta_1=beta_1)  # variables of Step.rates: not state
+        # Step.rates' variables, in a plain namespace tf.Module does not look into: not state
+        self.rates = SimpleNamespace(lr=lr, beta_1=beta_1)
         self.beta_2, self.epsilon = beta_2, epsilon
         self.iterations = tf.Variable(0, dtype=tf.int64, name="iterations")
         self.m = [tf.Variable(tf.zeros_like(v), name="m") for v in variables]
@@ -54,10 +57,3 @@ class Adam(tf.Module):
                 grad=grad,
                 use_locking=False,
             )
-
-
-class _Untracked:
-    """Values tf.Module does not look into: neither checkpoints nor a block's state list them."""
-
-    def __init__(self, **values):
-        self.__dict__.update(values)

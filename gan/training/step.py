@@ -19,8 +19,8 @@ class Rates:
     are the constants' (checked). lr_decay and r1_gamma stay constants: as variables they
     changed the bytes (XLA rewrites a division by a constant); and switching the EMA or
     lookahead on or off changes the program. Set from params, never trained: neither a
-    tf.Module here nor in Adam (`adam._Untracked`), so checkpoints, backups and a block's
-    state leave them out."""
+    tf.Module here nor in Adam (a plain namespace there), so checkpoints, backups and a
+    block's state leave them out."""
 
     def __init__(self, cfg):
         def rate(value: float, name: str) -> tf.Variable:
