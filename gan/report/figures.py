@@ -14,7 +14,7 @@ import matplotlib
 matplotlib.use("Agg")
 from gan.infra import files
 from gan.stats.distributions import Distribution, Empirical, Mixture
-from gan.stats.evaluation import FLAGS, view_grid
+from gan.stats.evaluation import FLAGS, REASONS, view_grid
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -23,12 +23,6 @@ import seaborn as sns
 
 REAL, FAKE, DISC = "tab:blue", "tab:red", "tab:green"
 LN4, LN_HALF = math.log(4.0), math.log(0.5)
-FLAG_NAMES = {
-    "mode_collapse": "MODE COLLAPSE",
-    "off_modes": "OFF THE MODES",
-    "discriminator_blind": "BLIND DISCRIMINATOR",
-    "diverged": "DIVERGED",
-}
 
 
 def save(fig: plt.Figure, path: str | Path, dpi: int = 100) -> None:
@@ -97,7 +91,7 @@ def verdict(metrics: dict) -> tuple[str, str]:
     """The run's verdict and flags (or, failing without one, what the verdict saw: its
     `failure`) as a figure's headline, and its colour: the losses and D's outputs can sit
     at their equilibrium values while the generator is wrong."""
-    flags = [FLAG_NAMES[key] for key in FLAGS if metrics.get(key)]
+    flags = [REASONS[key].upper() for key in FLAGS if metrics.get(key)]  # the words of `failure`
     if not flags and metrics.get("failure"):
         flags = [metrics["failure"].upper()]
     ok = bool(metrics.get("indistinguishable")) and not flags
