@@ -3,20 +3,21 @@
 # after the mixture preset was frozen): the preset and the defaults, on the two-mode mixture
 # (200 seeds) and on a three-mode one (_H3, 100 seeds). Run in a clone of the project with
 # its .venv; the rows land in /tmp/mix/ (copied here as NAME.csv, NAME.json).
-# Arguments: the populations to run (default: all four); OUT: where the rows land.
+# Arguments: the populations to run (default: all four); OUT: where the rows land; SEEDS
+# and SEEDS_H3: other seeds for the two- and the three-mode populations.
 set -u
 export DVC_NO_ANALYTICS=1
 out=${OUT:-/tmp/mix}
 mkdir -p "$out"
 for name in ${*:-preset defaults preset_H3 defaults_H3}; do
   git checkout -q params.yaml
-  PYTHONPATH=. .venv/bin/python - "$name" <<'PY'
+  PYTHONPATH=. .venv/bin/python - "$name" "${SEEDS:-9000-9199}" "${SEEDS_H3:-9000-9099}" <<'PY'
 import sys, yaml
 from gan.infra import params
-name = sys.argv[1]
+name, seeds, seeds_h3 = sys.argv[1:]
 p = yaml.safe_load(open("params.yaml"))
 sets = params.preset_overrides("mixture") if name.startswith("preset") else ["data.distribution=mixture"]
-sets += ["population.seeds=9000-9099" if name.endswith("H3") else "population.seeds=9000-9199"]
+sets += [f"population.seeds={seeds_h3 if name.endswith('H3') else seeds}"]
 for s in sets:
     key, value = s.split("=", 1)
     section, k = key.split(".")
