@@ -228,7 +228,6 @@ MIXTURE_SETUP: dict[str, Any] = {
     "train.ema_decay": 0.999,
     "train.epochs": 6000,
     "train.lr_decay": 0.3,  # the defaults' when it was chosen (now 0.1): pinned, as measured
-    "train.batch_size": 100,  # 2.5 times the steps: a thinner bridge between the modes (12-06)
 }
 # The named presets `make preset NAME=...` runs as experiments (tools/preset.py).
 PRESETS: dict[str, dict[str, Any]] = {"tutorial": TUTORIAL_SETUP, "mixture": MIXTURE_SETUP}
