@@ -1,10 +1,10 @@
 #!/bin/bash
 # Batches of 100 in the mixture preset (2026-12-06), once, on seeds nothing had used, and the
 # preset of batches of 300 on the same seeds: b100 (two modes, 12000-12199) and b100_H3 (three
-# modes, 12000-12099) by the first holdout's script at a87a2c4, whose preset had batches of
-# 100; preset (two modes, batches of 300) by codes_tune.sh. Run in a clone of the project
+# modes, 12000-12099) by the first holdout's script with gan/infra/params.py of a87a2c4, whose
+# preset had batches of 100; preset (two modes, batches of 300) by codes_tune.sh. Run in a clone of the project
 # (REPO, default /tmp/h) with its .venv; rows in OUT. Batches of 100 were not kept.
-set -u
+set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 export OUT=${OUT:-/tmp/mix3} REPO=${REPO:-/tmp/h}
 (cd "$REPO" && git checkout -q a87a2c4 -- gan/infra/params.py \
